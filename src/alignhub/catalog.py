@@ -1,0 +1,186 @@
+"""The assembled catalog: validated entries, cross-entry checks, and the section ▸ topic ordering."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from alignhub.loader import SourceFile, load_tree
+from alignhub.models import Entry, Links, Summary, Venue
+from alignhub.problems import Problem
+from alignhub.suggest import did_you_mean
+from alignhub.taxonomy import Section, Taxonomy, Topic
+
+# Which model describes the mapping at a given location, for "did you mean" on unknown fields.
+_MODEL_AT: dict[tuple[str, ...], type[BaseModel]] = {
+    (): Entry,
+    ("links",): Links,
+    ("venue",): Venue,
+    ("summary",): Summary,
+}
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    """An entry with the facts that come from where its file lives."""
+
+    id: str
+    section: str
+    path: str
+    entry: Entry
+
+    @property
+    def sort_key(self) -> tuple[int, int, str, str]:
+        """Newest first, then by title: the order entries are listed within a topic."""
+        return (-self.entry.year, -self.entry.added.toordinal(), self.entry.title.casefold(), self.id)
+
+
+@dataclass(frozen=True)
+class TopicGroup:
+    topic: Topic
+    entries: list[CatalogEntry]
+
+
+@dataclass(frozen=True)
+class SectionGroup:
+    section: Section
+    topics: list[TopicGroup]
+
+    @property
+    def count(self) -> int:
+        return sum(len(t.entries) for t in self.topics)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    taxonomy: Taxonomy
+    entries: list[CatalogEntry] = field(default_factory=list)
+
+    @cached_property
+    def sections(self) -> list[SectionGroup]:
+        """Every section and topic of the taxonomy, in taxonomy order, entries newest first."""
+        by_topic: dict[str, list[CatalogEntry]] = {}
+        for item in self.entries:
+            by_topic.setdefault(item.entry.topic, []).append(item)
+        return [
+            SectionGroup(
+                section,
+                [TopicGroup(topic, sorted(by_topic.get(topic.id, []), key=lambda e: e.sort_key))
+                 for topic in section.topics],
+            )
+            for section in self.taxonomy.sections
+        ]
+
+    @cached_property
+    def by_id(self) -> dict[str, CatalogEntry]:
+        return {e.id: e for e in self.entries}
+
+
+def _pydantic_problem(source: SourceFile, error: Any) -> Problem:
+    loc = tuple(error["loc"])
+    dotted = ".".join(str(p) for p in loc)
+    kind = error["type"]
+    doc = source.document
+    if kind == "extra_forbidden":
+        line, col = doc.locate(loc, key=True)
+        model = _MODEL_AT.get(tuple(str(p) for p in loc[:-1]))
+        hint = did_you_mean(str(loc[-1]), model.model_fields) if model else ""
+        return Problem(source.path, line, col, dotted, f"unknown field '{loc[-1]}'", hint)
+    if kind == "missing":
+        line, col = doc.locate(loc[:-1])
+        model = _MODEL_AT.get(tuple(str(p) for p in loc[:-1]))
+        info = model.model_fields.get(str(loc[-1])) if model else None
+        hint = f"add '{loc[-1]}:'" + (f" — {info.description}" if info and info.description else "")
+        return Problem(source.path, line, col, dotted, "required field is missing", hint)
+    line, col = doc.locate(loc)
+    message = error["msg"]
+    if message.startswith("Value error, "):
+        message = message[len("Value error, "):]
+    hint = ""
+    match = re.match(r"^(.*) \(((?:did you mean|expected|move|write|add).*)\)$", message)
+    if match:
+        message, hint = match.groups()
+    return Problem(source.path, line, col, dotted, message, hint)
+
+
+def validate_files(files: Iterable[SourceFile], taxonomy: Taxonomy) -> tuple[list[CatalogEntry], list[Problem]]:
+    """Check each parsed file against the schema and the taxonomy."""
+    entries: list[CatalogEntry] = []
+    problems: list[Problem] = []
+    for source in files:
+        try:
+            entry = Entry.model_validate(
+                source.document.data, context={"taxonomy": taxonomy, "section": source.section}
+            )
+        except ValidationError as err:
+            problems.extend(_pydantic_problem(source, e) for e in err.errors())
+            continue
+        entries.append(CatalogEntry(source.id, source.section, source.path, entry))
+    return entries, problems
+
+
+def normalized_title(title: str) -> str:
+    """Titles that differ only in case, accents, punctuation or spacing count as the same."""
+    text = unicodedata.normalize("NFKD", title).casefold()
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+def cross_check(entries: list[CatalogEntry], files: dict[str, SourceFile]) -> list[Problem]:
+    """Problems that only show across entries: shared ids, shared external ids, twin titles."""
+    problems: list[Problem] = []
+
+    def duplicates(what: str, key_of: Any, field_path: tuple[str, ...]) -> None:
+        first: dict[str, CatalogEntry] = {}
+        for item in entries:
+            key = key_of(item)
+            if not key:
+                continue
+            if key in first:
+                line, col = files[item.path].document.locate(field_path) if field_path else (0, 0)
+                problems.append(Problem(
+                    item.path, line, col, ".".join(field_path),
+                    f"{what} is also used by {first[key].path}",
+                    "each work is listed once; merge the two entries",
+                ))
+            else:
+                first[key] = item
+
+    duplicates("entry id", lambda e: e.id, ())
+    duplicates("arXiv id", lambda e: e.entry.links.arxiv, ("links", "arxiv"))
+    duplicates("OpenReview id", lambda e: e.entry.links.openreview, ("links", "openreview"))
+    duplicates("DOI", lambda e: (e.entry.links.doi or "").lower(), ("links", "doi"))
+    duplicates("a near-identical title", lambda e: normalized_title(e.entry.title), ("title",))
+
+    known = {e.id for e in entries}
+    for item in entries:
+        for index, other in enumerate(item.entry.related):
+            if other not in known:
+                line, col = files[item.path].document.locate(("related", index))
+                problems.append(Problem(item.path, line, col, f"related.{index}",
+                                        f"no entry with id '{other}'", did_you_mean(other, known)))
+    return problems
+
+
+@dataclass
+class LoadedCatalog:
+    catalog: Catalog
+    problems: list[Problem]
+    parsed: int
+
+
+def build_catalog(root: Path, taxonomy: Taxonomy, use_cache: bool = True) -> LoadedCatalog:
+    """Load, validate and cross-check the tree; the catalog holds every entry that passed."""
+    loaded = load_tree(root, taxonomy.section_ids, use_cache=use_cache)
+    entries, problems = validate_files(loaded.files, taxonomy)
+    problems = loaded.problems + problems
+    problems += cross_check(entries, {f.path: f for f in loaded.files})
+    problems.sort()
+    entries.sort(key=lambda e: (e.section, e.id))
+    return LoadedCatalog(Catalog(taxonomy, entries), problems, loaded.parsed)

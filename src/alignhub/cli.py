@@ -1,0 +1,170 @@
+"""The `alignhub` command: argument parsing, printing and exit codes — the work is in the pipeline.
+
+Exit status: 0 all good, 1 problems found (or outputs stale), 2 the command was misused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import jinja2
+
+from alignhub import __version__, pipeline
+from alignhub.catalog import LoadedCatalog
+from alignhub.loader import ENTRIES_DIR
+from alignhub.problems import summarize
+from alignhub.schema import entry_json_schema_text
+from alignhub.taxonomy import TaxonomyError
+
+OK, PROBLEMS, MISUSE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """The command line names something that cannot work (exit 2)."""
+
+
+def _root(args: argparse.Namespace) -> Path:
+    root = Path(args.root).resolve()
+    if not (root / ENTRIES_DIR).is_dir():
+        raise UsageError(f"no {ENTRIES_DIR}/ folder in {root}: run from the catalog root or pass --root DIR")
+    return root
+
+
+def _report(loaded: LoadedCatalog) -> int:
+    for problem in loaded.problems:
+        print(problem.format())
+    if loaded.problems:
+        print(summarize(loaded.problems))
+        return PROBLEMS
+    return OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    loaded = pipeline.load(_root(args), use_cache=not args.no_cache)
+    status = _report(loaded)
+    if status == OK:
+        print(f"{len(loaded.catalog.entries)} entries, no problems")
+    return status
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    root = _root(args)
+    loaded = pipeline.load(root, use_cache=not args.no_cache)
+    if _report(loaded) != OK:
+        print("nothing was written: fix the problems above first", file=sys.stderr)
+        return PROBLEMS
+    outputs = pipeline.generate(loaded, root)
+    if args.check:
+        stale = pipeline.stale_outputs(outputs, root)
+        for name in stale:
+            print(f"{name}: stale (differs from what entries/ gives)")
+        if stale:
+            print("run `alignhub build` and commit the result")
+            return PROBLEMS
+        print(f"{len(outputs)} generated files are up to date")
+        return OK
+    written = pipeline.write_outputs(outputs, root)
+    print(f"wrote {', '.join(written)}" if written else "all generated files were already up to date")
+    return OK
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    loaded = pipeline.load(_root(args))
+    catalog = loaded.catalog
+    missing_zh = sorted(e.path for e in catalog.entries if not e.entry.summary.zh)
+    by_type = Counter(e.entry.type for e in catalog.entries)
+    by_year = Counter(e.entry.year for e in catalog.entries)
+    if args.json:
+        data = {
+            "entries": len(catalog.entries),
+            "sections": {
+                g.section.id: {"count": g.count, "topics": {t.topic.id: len(t.entries) for t in g.topics}}
+                for g in catalog.sections
+            },
+            "types": dict(sorted(by_type.items())),
+            "years": {str(y): n for y, n in sorted(by_year.items())},
+            "missing_zh_summary": missing_zh,
+            "problems": len(loaded.problems),
+        }
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+        return OK
+    print(f"{len(catalog.entries)} entries")
+    for group in catalog.sections:
+        print(f"\n{group.section.en} ({group.section.id}): {group.count}")
+        for t in group.topics:
+            print(f"  {len(t.entries):4d}  {t.topic.id}")
+    print("\ntypes: " + ", ".join(f"{k} {v}" for k, v in sorted(by_type.items())))
+    print("years: " + ", ".join(f"{k} {v}" for k, v in sorted(by_year.items())))
+    print(f"\nmissing Chinese summary: {len(missing_zh)}")
+    for path in missing_zh:
+        print(f"  {path}")
+    if loaded.problems:
+        print(f"\n{summarize(loaded.problems)} (run `alignhub validate`)")
+    return OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    loaded = pipeline.load(_root(args))
+    sys.stdout.write(entry_json_schema_text(loaded.catalog.taxonomy))
+    return OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--root", default=".", metavar="DIR", help="catalog root holding entries/ (default: .)")
+    parser = argparse.ArgumentParser(
+        prog="alignhub",
+        description="Validate the alignhub catalog and generate its READMEs.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"alignhub {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def add(name: str, func: Callable[[argparse.Namespace], int], help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, parents=[common], help=help_text, description=help_text)
+        p.set_defaults(func=func)
+        return p
+
+    p = add("validate", cmd_validate, "Check every entry against the schema, the taxonomy and each other.")
+    p.add_argument("--no-cache", action="store_true", help="parse every file, ignoring the parse cache")
+    p = add("build", cmd_build, "Write README.md, README.zh-CN.md and the entry schema from the entries.")
+    p.add_argument("--check", action="store_true", help="write nothing; exit 1 naming the files that are stale")
+    p.add_argument("--no-cache", action="store_true", help="parse every file, ignoring the parse cache")
+    p = add("stats", cmd_stats, "Counts per section, topic, type and year; entries missing a Chinese summary.")
+    p.add_argument("--json", action="store_true", help="print the figures as JSON")
+    add("schema", cmd_schema, "Print the JSON Schema of an entry file (for editors).")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except UsageError as err:
+        parser.exit(MISUSE, f"alignhub: error: {err}\n")
+    except TaxonomyError as err:
+        for problem in err.problems:
+            print(problem.format())
+        print(summarize(err.problems) + " (the taxonomy itself)")
+        return PROBLEMS
+    except (jinja2.TemplateSyntaxError, jinja2.TemplateNotFound, jinja2.UndefinedError) as err:
+        where = f"{err.filename}:{err.lineno}: " if isinstance(err, jinja2.TemplateSyntaxError) else ""
+        print(f"alignhub: template error: {where}{err.message or err}", file=sys.stderr)
+        return PROBLEMS
+    except OSError as err:
+        print(f"alignhub: {err.filename or ''}: {err.strerror or err}", file=sys.stderr)
+        return PROBLEMS
+    except KeyboardInterrupt:
+        print("alignhub: interrupted", file=sys.stderr)
+        return 130
+    return OK  # pragma: no cover - parser.exit raises
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

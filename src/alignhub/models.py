@@ -1,0 +1,228 @@
+"""The entry schema: the single source of truth for what an entry file may hold.
+
+Checks that need the taxonomy (topic, type, venue names, tags) read it from the validation
+context, so the JSON Schema, the docs and the validator all come from these classes.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from alignhub.suggest import did_you_mean
+from alignhub.taxonomy import Taxonomy
+
+ARXIV_NEW = re.compile(r"^\d{4}\.\d{4,5}$")
+ARXIV_OLD = re.compile(r"^[a-z][a-z-]*(\.[A-Z]{2})?/\d{7}$")
+ARXIV_VERSION = re.compile(r"v\d+$")
+OPENREVIEW_ID = re.compile(r"^[A-Za-z0-9_-]{6,20}$")
+DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+HTTP_URL = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+[^\s]*$")
+
+
+def _one_line(value: str) -> str:
+    """Collapse runs of whitespace, so folded YAML strings render on one line."""
+    text = " ".join(value.split())
+    if not text:
+        raise ValueError("must not be empty")
+    return text
+
+
+Text = Annotated[str, AfterValidator(_one_line)]
+
+
+def _taxonomy(info: ValidationInfo) -> Taxonomy | None:
+    return (info.context or {}).get("taxonomy")
+
+
+def _well_formed_arxiv(value: str) -> bool:
+    """New-style ids have 4 digits after the dot until 2014 and 5 from 1501 on; months run 01–12."""
+    if ARXIV_OLD.match(value):
+        return True
+    if not ARXIV_NEW.match(value):
+        return False
+    yymm, number = value.split(".")
+    return 1 <= int(yymm[2:]) <= 12 and len(number) == (5 if int(yymm) >= 1501 else 4)
+
+
+def check_arxiv_id(value: str) -> str:
+    """Accept a bare arXiv id (2305.18290, hep-th/9901001); explain what is wrong otherwise."""
+    value = value.strip()
+    if _well_formed_arxiv(value):
+        return value
+    base = ARXIV_VERSION.sub("", value)
+    if base != value and _well_formed_arxiv(base):
+        raise ValueError(f"'{value}' carries a version suffix (write {base}: the id names the paper, not a version)")
+    match = re.search(r"(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})", value)
+    if "arxiv.org" in value and match:
+        raise ValueError(f"'{value}' is a URL, not an arXiv id (write {match.group(1)})")
+    raise ValueError(f"'{value}' is not an arXiv id (expected e.g. 2305.18290 or hep-th/9901001)")
+
+
+def _url(value: str) -> str:
+    value = value.strip()
+    if not HTTP_URL.match(value):
+        raise ValueError(f"'{value}' is not an http(s) URL (expected e.g. https://github.com/org/repo)")
+    return value
+
+
+Url = Annotated[str, AfterValidator(_url)]
+
+
+def _known_tag(value: str, info: ValidationInfo) -> str:
+    taxonomy = _taxonomy(info)
+    if taxonomy is not None and value not in taxonomy.tag_labels:
+        raise ValueError(f"unknown tag '{value}' ({did_you_mean(value, taxonomy.tag_labels)})")
+    return value
+
+
+Tag = Annotated[str, AfterValidator(_known_tag)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Links(_Strict):
+    """Where to find the work. At least one of arxiv, openreview, doi or paper is required."""
+
+    arxiv: str | None = Field(None, description="arXiv id without version, e.g. 2305.18290 or hep-th/9901001")
+    openreview: str | None = Field(None, description="OpenReview forum id, e.g. NN6QHwgRrQ")
+    doi: str | None = Field(None, description="DOI without the https://doi.org/ prefix")
+    paper: Url | None = Field(None, description="Landing page of the paper when it has no arXiv/OpenReview/DOI")
+    code: Url | None = Field(None, description="Official code repository")
+    data: Url | None = Field(None, description="Data set download or landing page")
+    project: Url | None = Field(None, description="Project page")
+    huggingface: Url | None = Field(None, description="Hugging Face model or data set page")
+
+    @field_validator("arxiv")
+    @classmethod
+    def _arxiv(cls, value: str | None) -> str | None:
+        return None if value is None else check_arxiv_id(value)
+
+    @field_validator("openreview")
+    @classmethod
+    def _openreview(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        match = re.search(r"id=([A-Za-z0-9_-]+)", value)
+        if match and "openreview.net" in value:
+            raise ValueError(f"'{value}' is a URL, not an OpenReview id (write {match.group(1)})")
+        if not OPENREVIEW_ID.match(value):
+            raise ValueError(f"'{value}' is not an OpenReview forum id (expected e.g. NN6QHwgRrQ)")
+        return value
+
+    @field_validator("doi")
+    @classmethod
+    def _doi(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        bare = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", value, flags=re.IGNORECASE)
+        if bare != value and DOI.match(bare):
+            raise ValueError(f"'{value}' has a prefix (write {bare})")
+        if not DOI.match(value):
+            raise ValueError(f"'{value}' is not a DOI (expected e.g. 10.18653/v1/2023.acl-long.493)")
+        return value
+
+    @model_validator(mode="after")
+    def _has_a_paper_link(self) -> Links:
+        if not (self.arxiv or self.openreview or self.doi or self.paper):
+            raise ValueError("needs at least one of arxiv, openreview, doi or paper")
+        return self
+
+
+class Venue(_Strict):
+    """Where the work was published; rendered like "NeurIPS 2025 Oral" or "ACL 2024 Findings"."""
+
+    name: str = Field(description="Canonical venue name from the taxonomy (aliases such as NIPS are accepted)")
+    year: int | None = Field(None, ge=1950, le=2100)
+    track: Literal["main", "findings", "workshop", "datasets-benchmarks"] | None = None
+    workshop: Text | None = Field(None, description="Workshop name when track is workshop")
+    presentation: Literal["oral", "spotlight", "poster"] | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _known_venue(cls, value: str, info: ValidationInfo) -> str:
+        taxonomy = _taxonomy(info)
+        if taxonomy is None:
+            return value
+        canonical = taxonomy.canonical_venue(value)
+        if canonical is None:
+            raise ValueError(f"unknown venue '{value}' ({did_you_mean(value, taxonomy.venues)})")
+        return canonical
+
+
+class Summary(_Strict):
+    """A one-line summary written in our own words (not the abstract)."""
+
+    en: Text = Field(description="One sentence in English")
+    zh: Text | None = Field(None, description="The same sentence in Chinese; the English one is shown when missing")
+
+
+class Entry(_Strict):
+    """One catalog entry: a paper, data set, benchmark or essay. The file name is its id."""
+
+    title: Text
+    short_name: Text | None = Field(None, description="Acronym or name the work is known by, e.g. DPO")
+    type: str = Field(description="Kind of contribution, from the taxonomy's types")
+    topic: str = Field(description="A topic of the entry's section (the folder it lives in)")
+    authors: list[Text] = Field(default_factory=list, description="Authors in paper order")
+    year: int = Field(ge=1950, le=2100, description="Year of first public release")
+    venue: Venue | None = None
+    links: Links
+    tags: list[Tag] = Field(default_factory=list, description="Tags from the taxonomy's vocabularies")
+    related: list[str] = Field(default_factory=list, description="Ids of related entries, e.g. a data set's paper")
+    summary: Summary
+    added: date = Field(description="Date the entry was added to the catalog (YYYY-MM-DD)")
+
+    @field_validator("type")
+    @classmethod
+    def _known_type(cls, value: str, info: ValidationInfo) -> str:
+        taxonomy = _taxonomy(info)
+        if taxonomy is not None and value not in taxonomy.types:
+            raise ValueError(f"unknown type '{value}' ({did_you_mean(value, taxonomy.types)})")
+        return value
+
+    @field_validator("topic")
+    @classmethod
+    def _topic_in_section(cls, value: str, info: ValidationInfo) -> str:
+        taxonomy = _taxonomy(info)
+        section_id = (info.context or {}).get("section")
+        if taxonomy is None or section_id not in taxonomy.section_by_id:
+            return value
+        section = taxonomy.section_by_id[section_id]
+        if any(t.id == value for t in section.topics):
+            return value
+        if value in taxonomy.topic_by_id:
+            owner = taxonomy.topic_by_id[value][0].id
+            raise ValueError(f"topic '{value}' belongs to section '{owner}' (move the file to entries/{owner}/)")
+        raise ValueError(
+            f"unknown topic '{value}' for section '{section_id}' "
+            f"({did_you_mean(value, [t.id for t in section.topics])})"
+        )
+
+    @field_validator("tags")
+    @classmethod
+    def _tags_once(cls, value: list[str]) -> list[str]:
+        repeated = sorted({t for t in value if value.count(t) > 1})
+        if repeated:
+            raise ValueError(f"tag '{repeated[0]}' is listed twice")
+        return value
+
+    @field_validator("authors")
+    @classmethod
+    def _authors(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("an author is listed twice")
+        return value

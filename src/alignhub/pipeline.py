@@ -1,0 +1,54 @@
+"""The shared pipeline behind the CLI (and later the site): taxonomy → catalog → generated files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alignhub import fsutil
+from alignhub.catalog import LoadedCatalog, build_catalog
+from alignhub.render import render_readmes
+from alignhub.resources import taxonomy_file, templates_dir
+from alignhub.schema import entry_json_schema_text
+from alignhub.taxonomy import Taxonomy, load_taxonomy
+
+SCHEMA_OUTPUT = "schema/entry.schema.json"
+
+
+def load(root: Path, use_cache: bool = True) -> LoadedCatalog:
+    """Read the taxonomy and the entries under `root`. Raises TaxonomyError for a broken taxonomy."""
+    path = taxonomy_file(root)
+    try:
+        shown = path.relative_to(root).as_posix()
+    except ValueError:
+        shown = path.as_posix()
+    taxonomy: Taxonomy = load_taxonomy(path, shown)
+    return build_catalog(root, taxonomy, use_cache=use_cache)
+
+
+def generate(loaded: LoadedCatalog, root: Path) -> dict[str, str]:
+    """Every generated file's text, keyed by its path relative to the catalog root."""
+    outputs = render_readmes(loaded.catalog, templates_dir(root))
+    outputs[SCHEMA_OUTPUT] = entry_json_schema_text(loaded.catalog.taxonomy)
+    return outputs
+
+
+def stale_outputs(outputs: dict[str, str], root: Path) -> list[str]:
+    """Generated files whose committed copy differs from what the data gives (or is missing)."""
+    stale = []
+    for name, text in sorted(outputs.items()):
+        try:
+            current = (root / name).read_bytes()
+        except OSError:
+            current = None
+        if current != text.encode("utf-8"):
+            stale.append(name)
+    return stale
+
+
+def write_outputs(outputs: dict[str, str], root: Path) -> list[str]:
+    """Write the files that changed, each atomically; returns the names written."""
+    written = []
+    for name in stale_outputs(outputs, root):
+        fsutil.atomic_write_text(root / name, outputs[name])
+        written.append(name)
+    return written

@@ -1,0 +1,34 @@
+"""Where the templates and the taxonomy are found, in a checkout or in an installed package.
+
+A catalog root's own ``templates/`` and ``entries/taxonomy.yaml`` win; otherwise the copies shipped
+inside the wheel are used, so ``pip install .`` works away from the source tree.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alignhub.loader import ENTRIES_DIR
+from alignhub.taxonomy import TAXONOMY_FILE
+
+_PACKAGE = Path(__file__).resolve().parent
+_CHECKOUT = _PACKAGE.parent.parent  # src/alignhub -> repository root, for editable installs
+
+
+def _first_existing(*candidates: Path) -> Path:
+    for candidate in candidates:
+        if candidate.exists():
+            return candidate
+    return candidates[0]
+
+
+def templates_dir(root: Path) -> Path:
+    return _first_existing(root / "templates", _PACKAGE / "_templates", _CHECKOUT / "templates")
+
+
+def taxonomy_file(root: Path) -> Path:
+    return _first_existing(
+        root / ENTRIES_DIR / TAXONOMY_FILE,
+        _PACKAGE / "_data" / TAXONOMY_FILE,
+        _CHECKOUT / ENTRIES_DIR / TAXONOMY_FILE,
+    )

@@ -1,0 +1,144 @@
+"""The controlled taxonomy: sections ▸ topics and the vocabularies (types, venues, tags).
+
+It is data (``entries/taxonomy.yaml``), read through the same safe loader as entries and checked by
+the pydantic models below, so a broken taxonomy is reported like any other broken file.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+
+from alignhub.problems import Problem
+from alignhub.yamlsafe import parse_document
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Label(_Strict):
+    """A name in English and Chinese."""
+
+    en: str
+    zh: str
+
+
+class Topic(Label):
+    id: str
+    description: str
+
+
+class Section(Label):
+    id: str
+    description: Label
+    topics: list[Topic]
+
+
+class VenueInfo(_Strict):
+    aliases: list[str] = []
+    preprint: bool = False
+
+
+class RiskGroup(Label):
+    categories: dict[str, Label]
+
+
+class TagVocabularies(_Strict):
+    topical: dict[str, Label]
+    alignment_goals: dict[str, Label]
+    values: dict[str, Label]
+
+
+class Taxonomy(_Strict):
+    sections: list[Section]
+    types: dict[str, Label]
+    venues: dict[str, VenueInfo]
+    tags: TagVocabularies
+    safety_risks: dict[str, RiskGroup]
+
+    @model_validator(mode="after")
+    def _ids_are_unique(self) -> Taxonomy:
+        topic_ids = [t.id for s in self.sections for t in s.topics]
+        repeated = sorted({t for t in topic_ids if topic_ids.count(t) > 1})
+        if repeated:
+            raise ValueError(f"topic ids used twice: {', '.join(repeated)}")
+        tag_ids = self._tag_id_list()
+        repeated = sorted({t for t in tag_ids if tag_ids.count(t) > 1})
+        if repeated:
+            raise ValueError(f"tag ids used in two vocabularies: {', '.join(repeated)}")
+        return self
+
+    def _tag_id_list(self) -> list[str]:
+        ids = [*self.tags.topical, *self.tags.alignment_goals, *self.tags.values, *self.safety_risks]
+        for group in self.safety_risks.values():
+            ids.extend(group.categories)
+        return ids
+
+    # Lookups derived once; the model is frozen, so they cannot go stale.
+    @cached_property
+    def section_ids(self) -> list[str]:
+        return [s.id for s in self.sections]
+
+    @cached_property
+    def section_by_id(self) -> dict[str, Section]:
+        return {s.id: s for s in self.sections}
+
+    @cached_property
+    def topic_by_id(self) -> dict[str, tuple[Section, Topic]]:
+        return {t.id: (s, t) for s in self.sections for t in s.topics}
+
+    @cached_property
+    def tag_labels(self) -> dict[str, Label]:
+        """Every tag id a contributor may use, with its English and Chinese label."""
+        labels: dict[str, Label] = {**self.tags.topical, **self.tags.alignment_goals, **self.tags.values}
+        for risk_id, group in self.safety_risks.items():
+            labels[risk_id] = Label(en=group.en, zh=group.zh)
+            labels.update(group.categories)
+        return labels
+
+    @cached_property
+    def venue_names(self) -> dict[str, str]:
+        """Case-folded canonical name or alias → canonical venue name."""
+        names: dict[str, str] = {}
+        for name, info in self.venues.items():
+            names[name.casefold()] = name
+            for alias in info.aliases:
+                names[alias.casefold()] = name
+        return names
+
+    def canonical_venue(self, name: str) -> str | None:
+        return self.venue_names.get(name.strip().casefold())
+
+
+TAXONOMY_FILE = "taxonomy.yaml"
+
+
+class TaxonomyError(Exception):
+    """The taxonomy file itself is unusable; carries the problems to print."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(p.format() for p in problems))
+        self.problems = problems
+
+
+def load_taxonomy(path: Path, shown_as: str) -> Taxonomy:
+    """Read and check the taxonomy file; raise TaxonomyError with located problems."""
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise TaxonomyError([Problem(shown_as, message=f"cannot read the taxonomy: {err.strerror}")]) from None
+    doc, problems = parse_document(raw)
+    if doc is None:
+        raise TaxonomyError([Problem(shown_as, p.line, p.col, p.field, p.message, p.hint) for p in problems])
+    try:
+        return Taxonomy.model_validate(doc.data)
+    except ValidationError as err:
+        found = []
+        for e in err.errors():
+            loc = tuple(e["loc"])
+            line, col = doc.locate(loc)
+            found.append(Problem(shown_as, line, col, ".".join(map(str, loc)), e["msg"]))
+        raise TaxonomyError(found) from None

@@ -1,0 +1,82 @@
+"""Exit codes, help, stats, schema and the parse cache, through the real command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from alignhub.catalog import build_catalog
+from alignhub.pipeline import load
+from conftest import edit
+
+DPO = "entries/methods/dpo.yaml"
+
+
+@pytest.mark.parametrize("command", [[], ["validate"], ["build"], ["stats"], ["schema"]])
+def test_help_everywhere(cli, command: list[str]) -> None:
+    code, out = cli(*command, "--help")
+    assert code == 0
+    assert "usage: alignhub" in out and "--root DIR" in out
+
+
+def test_misuse_exits_2(cli, tmp_path: Path) -> None:
+    assert cli()[0] == 2
+    assert cli("frobnicate")[0] == 2
+    assert cli("build", "--chek")[0] == 2
+    code, out = cli("validate", "--root", str(tmp_path))
+    assert code == 2 and "no entries/ folder" in out
+
+
+def test_stats_counts_and_missing_chinese(root: Path, cli) -> None:
+    code, out = cli("stats", "--root", str(root))
+    assert code == 0
+    assert "7 entries" in out
+    assert "missing Chinese summary: 1\n  entries/methods/odpo.yaml" in out
+    code, out = cli("stats", "--json", "--root", str(root))
+    data = json.loads(out)
+    assert data["sections"]["methods"]["count"] == 3
+    assert data["sections"]["methods"]["topics"]["offline-preference-optimization"] == 3
+    assert data["missing_zh_summary"] == ["entries/methods/odpo.yaml"]
+
+
+def test_schema_lists_the_vocabularies(root: Path, cli) -> None:
+    code, out = cli("schema", "--root", str(root))
+    assert code == 0
+    schema = json.loads(out)
+    assert schema["additionalProperties"] is False
+    assert "offline-preference-optimization" in schema["properties"]["topic"]["enum"]
+    assert "benevolence" in schema["properties"]["tags"]["items"]["enum"]
+    assert set(schema["required"]) >= {"title", "type", "topic", "year", "links", "summary", "added"}
+
+
+def test_build_writes_the_schema_file(root: Path, cli) -> None:
+    assert cli("build", "--root", str(root))[0] == 0
+    on_disk = json.loads((root / "schema" / "entry.schema.json").read_text())
+    assert json.loads(cli("schema", "--root", str(root))[1]) == on_disk
+
+
+def test_parse_cache_reparses_only_changed_files(root: Path) -> None:
+    assert load(root).parsed == 7
+    assert load(root).parsed == 0
+    edit(root, DPO, "  en: Rewrites", "  en: Recasts")
+    again = load(root)
+    assert again.parsed == 1
+    assert again.catalog.by_id["dpo"].entry.summary.en.startswith("Recasts")
+
+
+def test_corrupt_parse_cache_is_ignored(root: Path) -> None:
+    load(root)
+    cache = next((root / ".alignhub-cache").glob("parse-*.pickle"))
+    cache.write_bytes(b"not a pickle")
+    assert load(root).parsed == 7
+    assert (root / ".alignhub-cache" / ".gitignore").read_text() == "*\n"
+
+
+def test_cache_serves_same_problems_as_a_fresh_parse(root: Path) -> None:
+    edit(root, DPO, "year: 2023\n", "year: 2023\nyear: 2024\n")
+    taxonomy = load(root).catalog.taxonomy
+    cold = build_catalog(root, taxonomy, use_cache=False).problems
+    warm = build_catalog(root, taxonomy).problems
+    assert cold == warm and len(cold) == 1

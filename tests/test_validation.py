@@ -162,3 +162,11 @@ def test_broken_taxonomy_is_located(root: Path, cli) -> None:
     code, out = cli("validate", "--root", str(root))
     assert code == 1
     assert "entries/taxonomy.yaml:" in out and "sections.1.colour: Extra inputs are not permitted" in out
+
+
+def test_multiline_and_empty_text(root: Path, cli) -> None:
+    edit(root, DPO, "  en: Rewrites", "  en: |\n    Rewrites\n    two lines\n  #")
+    edit(root, DPO, "short_name: DPO", 'short_name: " "')
+    out = problems(cli, root)
+    assert f"{DPO}:14:7: summary.en: must be a single line (remove the line breaks" in out
+    assert f"{DPO}:3:13: short_name: must not be empty" in out

@@ -87,20 +87,24 @@ def _pydantic_problem(source: SourceFile, error: Any) -> Problem:
     loc = tuple(error["loc"])
     dotted = ".".join(str(p) for p in loc)
     kind = error["type"]
-    doc = source.document
     if kind == "extra_forbidden":
-        line, col = doc.locate(loc, key=True)
+        line, col = source.locate(loc, key=True)
         model = _MODEL_AT.get(tuple(str(p) for p in loc[:-1]))
         hint = did_you_mean(str(loc[-1]), model.model_fields) if model else ""
         return Problem(source.path, line, col, dotted, f"unknown field '{loc[-1]}'", hint)
     if kind == "missing":
-        line, col = doc.locate(loc[:-1])
+        line, col = source.locate(loc[:-1])
         model = _MODEL_AT.get(tuple(str(p) for p in loc[:-1]))
         info = model.model_fields.get(str(loc[-1])) if model else None
         hint = f"add '{loc[-1]}:'" + (f" — {info.description}" if info and info.description else "")
         return Problem(source.path, line, col, dotted, "required field is missing", hint)
-    line, col = doc.locate(loc)
+    line, col = source.locate(loc)
     message = error["msg"]
+    if kind == "string_pattern_mismatch":
+        return Problem(source.path, line, col, dotted, "must be a single line",
+                       "remove the line breaks, or write the value as a folded scalar (>-)")
+    if kind == "string_too_short":
+        return Problem(source.path, line, col, dotted, "must not be empty")
     if message.startswith("Value error, "):
         message = message[len("Value error, "):]
     hint = ""
@@ -117,7 +121,7 @@ def validate_files(files: Iterable[SourceFile], taxonomy: Taxonomy) -> tuple[lis
     for source in files:
         try:
             entry = Entry.model_validate(
-                source.document.data, context={"taxonomy": taxonomy, "section": source.section}
+                source.data, context={"taxonomy": taxonomy, "section": source.section}
             )
         except ValidationError as err:
             problems.extend(_pydantic_problem(source, e) for e in err.errors())
@@ -126,10 +130,13 @@ def validate_files(files: Iterable[SourceFile], taxonomy: Taxonomy) -> tuple[lis
     return entries, problems
 
 
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
 def normalized_title(title: str) -> str:
     """Titles that differ only in case, accents, punctuation or spacing count as the same."""
     text = unicodedata.normalize("NFKD", title).casefold()
-    return "".join(ch for ch in text if ch.isalnum())
+    return _NOT_WORD.sub("", "".join(ch for ch in text if not unicodedata.combining(ch)) if not text.isascii() else text)
 
 
 def cross_check(entries: list[CatalogEntry], files: dict[str, SourceFile]) -> list[Problem]:
@@ -143,7 +150,7 @@ def cross_check(entries: list[CatalogEntry], files: dict[str, SourceFile]) -> li
             if not key:
                 continue
             if key in first:
-                line, col = files[item.path].document.locate(field_path) if field_path else (0, 0)
+                line, col = files[item.path].locate(field_path) if field_path else (0, 0)
                 problems.append(Problem(
                     item.path, line, col, ".".join(field_path),
                     f"{what} is also used by {first[key].path}",
@@ -162,7 +169,7 @@ def cross_check(entries: list[CatalogEntry], files: dict[str, SourceFile]) -> li
     for item in entries:
         for index, other in enumerate(item.entry.related):
             if other not in known:
-                line, col = files[item.path].document.locate(("related", index))
+                line, col = files[item.path].locate(("related", index))
                 problems.append(Problem(item.path, line, col, f"related.{index}",
                                         f"no entry with id '{other}'", did_you_mean(other, known)))
     return problems

@@ -9,20 +9,22 @@ import hashlib
 import os
 import pickle
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from typing import Any
 from pathlib import Path
 
 from alignhub import fsutil
 from alignhub.problems import Problem
 from alignhub.suggest import did_you_mean
 from alignhub.taxonomy import TAXONOMY_FILE
-from alignhub.yamlsafe import Document, parse_document
+from alignhub.yamlsafe import SourceMap, parse_document, source_map
 
 ENTRIES_DIR = "entries"
 CACHE_DIR = ".alignhub-cache"
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 # Bump when the parser's output changes, so stale cache files are ignored.
-_PARSE_CACHE_VERSION = 1
+_PARSE_CACHE_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -32,7 +34,16 @@ class SourceFile:
     path: str  # relative to the catalog root, forward slashes
     section: str
     id: str
-    document: Document
+    data: dict[str, Any]
+    raw: bytes = field(repr=False)
+
+    @cached_property
+    def source_map(self) -> SourceMap:
+        """Positions of keys and values, computed only when a problem needs to be located."""
+        return source_map(self.raw)
+
+    def locate(self, path: tuple[str | int, ...], *, key: bool = False) -> tuple[int, int]:
+        return self.source_map.locate(path, key=key)
 
 
 @dataclass
@@ -48,8 +59,8 @@ class ParseCache:
     def __init__(self, root: Path, enabled: bool = True) -> None:
         self.path = root / CACHE_DIR / f"parse-v{_PARSE_CACHE_VERSION}.pickle"
         self.enabled = enabled
-        self._old: dict[str, tuple[Document | None, list[Problem]]] = {}
-        self._new: dict[str, tuple[Document | None, list[Problem]]] = {}
+        self._old: dict[str, tuple[dict[str, Any] | None, list[Problem]]] = {}
+        self._new: dict[str, tuple[dict[str, Any] | None, list[Problem]]] = {}
         if enabled:
             try:
                 with self.path.open("rb") as fh:
@@ -59,7 +70,7 @@ class ParseCache:
             except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
                 self._old = {}  # a missing or corrupt cache only costs a full parse
 
-    def parse(self, raw: bytes) -> tuple[tuple[Document | None, list[Problem]], bool]:
+    def parse(self, raw: bytes) -> tuple[tuple[dict[str, Any] | None, list[Problem]], bool]:
         """The parse result for these bytes and whether it had to be computed."""
         digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
         hit = self._new.get(digest) or self._old.get(digest)
@@ -82,19 +93,21 @@ class ParseCache:
             pass  # a read-only checkout still validates; it just cannot cache
 
 
-def entry_paths(root: Path) -> list[Path]:
-    """Every file under entries/ except the taxonomy, in a stable order."""
-    base = root / ENTRIES_DIR
-    found: list[Path] = []
+def entry_paths(root: Path) -> list[str]:
+    """Every file under entries/ except the taxonomy, relative to the root with forward slashes.
+
+    Plain strings and os.walk rather than Path objects: at 10,000 entries the path objects cost
+    more than reading the files.
+    """
+    base = os.path.join(root, ENTRIES_DIR)
+    found: list[str] = []
     for dirpath, dirnames, filenames in os.walk(base):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        relative_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
         for name in sorted(filenames):
-            if name.startswith("."):
+            if name.startswith(".") or (dirpath == base and name == TAXONOMY_FILE):
                 continue
-            path = Path(dirpath) / name
-            if path.parent == base and name == TAXONOMY_FILE:
-                continue
-            found.append(path)
+            found.append(f"{relative_dir}/{name}")
     return found
 
 
@@ -104,34 +117,38 @@ def load_tree(root: Path, sections: list[str], use_cache: bool = True) -> LoadRe
     files: list[SourceFile] = []
     problems: list[Problem] = []
     parsed = 0
-    for path in entry_paths(root):
-        shown = path.relative_to(root).as_posix()
-        placement = _placement_problem(path, root, shown, sections)
+    known_sections = frozenset(sections)
+    for shown in entry_paths(root):
+        parts = shown.split("/")
+        placement = _placement_problem(shown, parts, sections, known_sections)
         if placement:
             problems.append(placement)
             continue
         try:
-            raw = path.read_bytes()
+            with open(os.path.join(root, shown), "rb") as fh:
+                raw = fh.read()
         except OSError as err:
             problems.append(Problem(shown, message=f"cannot read the file: {err.strerror}"))
             continue
-        (document, found), fresh = cache.parse(raw)
+        (data, found), fresh = cache.parse(raw)
         parsed += fresh
-        problems.extend(replace(p, path=shown) for p in found)
-        if document is not None:
-            files.append(SourceFile(shown, path.parent.name, path.stem, document))
+        if found:
+            problems.extend(replace(p, path=shown) for p in found)
+        if data is not None:
+            files.append(SourceFile(shown, parts[1], parts[2][: -len(".yaml")], data, raw))
     cache.save()
     return LoadResult(files, problems, parsed)
 
 
-def _placement_problem(path: Path, root: Path, shown: str, sections: list[str]) -> Problem | None:
+def _placement_problem(
+    shown: str, parts: list[str], sections: list[str], known_sections: frozenset[str]
+) -> Problem | None:
     """Entries live at entries/<section>/<id>.yaml; anything else is named and explained."""
-    relative = path.relative_to(root / ENTRIES_DIR).parts
-    if len(relative) != 2:
+    if len(parts) != 3:
         return Problem(shown, message="entry files live directly in a section folder",
                        hint="move it to entries/<section>/<id>.yaml")
-    section, name = relative
-    if section not in sections:
+    _, section, name = parts
+    if section not in known_sections:
         return Problem(shown, message=f"unknown section folder '{section}'", hint=did_you_mean(section, sections))
     stem, dot, ext = name.rpartition(".")
     if not dot or ext != "yaml":

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
+    StringConstraints,
     BaseModel,
     ConfigDict,
     Field,
@@ -31,15 +33,10 @@ DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 HTTP_URL = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+[^\s]*$")
 
 
-def _one_line(value: str) -> str:
-    """Collapse runs of whitespace, so folded YAML strings render on one line."""
-    text = " ".join(value.split())
-    if not text:
-        raise ValueError("must not be empty")
-    return text
-
-
-Text = Annotated[str, AfterValidator(_one_line)]
+# One line of text: checked by pydantic-core itself (no Python call per author), and the
+# loader's whitespace stripping removes the newline a folded YAML scalar ends with.
+ONE_LINE = r"^[^\r\n]+$"
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, pattern=ONE_LINE)]
 
 
 def _taxonomy(info: ValidationInfo) -> Taxonomy | None:
@@ -94,6 +91,14 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
+# Links given as ids, and the page each id names.
+ID_URLS = {
+    "arxiv": "https://arxiv.org/abs/{}",
+    "openreview": "https://openreview.net/forum?id={}",
+    "doi": "https://doi.org/{}",
+}
+
+
 class Links(_Strict):
     """Where to find the work. At least one of arxiv, openreview, doi or paper is required."""
 
@@ -135,11 +140,29 @@ class Links(_Strict):
             raise ValueError(f"'{value}' is not a DOI (expected e.g. 10.18653/v1/2023.acl-long.493)")
         return value
 
+    @cached_property
+    def urls(self) -> list[tuple[str, str]]:
+        """Every link as (kind, full URL), in display order; ids become their canonical pages."""
+        found = []
+        for kind in type(self).model_fields:
+            value = getattr(self, kind)
+            if value:
+                found.append((kind, ID_URLS[kind].format(value) if kind in ID_URLS else value))
+        return found
+
+    @property
+    def primary(self) -> str:
+        """The page a title links to: arXiv, then OpenReview, then DOI, then the paper's own page."""
+        return self.urls[0][1]
+
     @model_validator(mode="after")
     def _has_a_paper_link(self) -> Links:
         if not (self.arxiv or self.openreview or self.doi or self.paper):
             raise ValueError("needs at least one of arxiv, openreview, doi or paper")
         return self
+
+
+TRACK_LABELS = {"findings": "Findings", "workshop": "Workshop", "datasets-benchmarks": "Datasets and Benchmarks"}
 
 
 class Venue(_Strict):
@@ -150,6 +173,20 @@ class Venue(_Strict):
     track: Literal["main", "findings", "workshop", "datasets-benchmarks"] | None = None
     workshop: Text | None = Field(None, description="Workshop name when track is workshop")
     presentation: Literal["oral", "spotlight", "poster"] | None = None
+
+    @property
+    def label(self) -> str:
+        """How the venue is cited: "NeurIPS 2025 Oral", "ACL 2024 Findings", "NeurIPS 2024 Workshop (SoLaR)"."""
+        parts = [self.name]
+        if self.year:
+            parts.append(str(self.year))
+        if self.track in TRACK_LABELS:
+            parts.append(TRACK_LABELS[self.track])
+        if self.track == "workshop" and self.workshop:
+            parts.append(f"({self.workshop})")
+        if self.presentation:
+            parts.append(self.presentation.capitalize())
+        return " ".join(parts)
 
     @field_validator("name")
     @classmethod

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alignhub import fsutil
@@ -14,6 +17,23 @@ from alignhub.taxonomy import Taxonomy, load_taxonomy
 SCHEMA_OUTPUT = "schema/entry.schema.json"
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while the catalog is built.
+
+    Loading allocates tens of thousands of long-lived objects and no reference cycles; the
+    collector would otherwise rescan all of them again and again (measured: a third of the time
+    of validating 10,000 entries). Reference counting still frees everything as usual.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def load(root: Path, use_cache: bool = True) -> LoadedCatalog:
     """Read the taxonomy and the entries under `root`. Raises TaxonomyError for a broken taxonomy."""
     path = taxonomy_file(root)
@@ -21,14 +41,16 @@ def load(root: Path, use_cache: bool = True) -> LoadedCatalog:
         shown = path.relative_to(root).as_posix()
     except ValueError:
         shown = path.as_posix()
-    taxonomy: Taxonomy = load_taxonomy(path, shown)
-    return build_catalog(root, taxonomy, use_cache=use_cache)
+    with _gc_paused():
+        taxonomy: Taxonomy = load_taxonomy(path, shown)
+        return build_catalog(root, taxonomy, use_cache=use_cache)
 
 
 def generate(loaded: LoadedCatalog, root: Path) -> dict[str, str]:
     """Every generated file's text, keyed by its path relative to the catalog root."""
-    outputs = render_readmes(loaded.catalog, templates_dir(root))
-    outputs[SCHEMA_OUTPUT] = entry_json_schema_text(loaded.catalog.taxonomy)
+    with _gc_paused():
+        outputs = render_readmes(loaded.catalog, templates_dir(root))
+        outputs[SCHEMA_OUTPUT] = entry_json_schema_text(loaded.catalog.taxonomy)
     return outputs
 
 

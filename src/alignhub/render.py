@@ -13,7 +13,7 @@ from typing import Any
 
 import jinja2
 
-from alignhub.catalog import Catalog, CatalogEntry
+from alignhub.catalog import Catalog
 
 # The generated files and the template each one comes from.
 README_OUTPUTS: dict[str, str] = {
@@ -23,20 +23,20 @@ README_OUTPUTS: dict[str, str] = {
 
 # Characters with meaning in CommonMark/GFM inline syntax: links, images, emphasis, code, HTML,
 # tables, strikethrough, math. Escaped with a backslash they render as themselves.
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}<>|~$])")
+_MD_ESCAPES = str.maketrans({ch: "\\" + ch for ch in "\\`*_[]{}<>|~$"})
 _ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
-_URL_UNSAFE = {" ": "%20", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E", '"': "%22", "`": "%60"}
+_URL_ESCAPES = str.maketrans({" ": "%20", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E", '"': "%22", "`": "%60"})
 
 
 def markdown_escape(text: Any) -> str:
     """Entry text as inert markdown: every syntax character escaped, entities neutralised."""
-    escaped = _MD_SPECIAL.sub(r"\\\1", str(text))
-    return _ENTITY.sub(r"\\&", escaped)
+    escaped = str(text).translate(_MD_ESCAPES)
+    return _ENTITY.sub(r"\\&", escaped) if "&" in escaped else escaped
 
 
 def markdown_url(url: str) -> str:
     """A URL safe inside a markdown link target."""
-    return "".join(_URL_UNSAFE.get(ch, ch) for ch in url)
+    return url.translate(_URL_ESCAPES)
 
 
 def github_anchor(heading: str) -> str:
@@ -48,18 +48,6 @@ def github_anchor(heading: str) -> str:
         if ch in " -_" or category[0] in "LN" or category == "Mn":
             kept.append("-" if ch == " " else ch)
     return "".join(kept)
-
-
-def primary_url(item: CatalogEntry) -> str:
-    """The page a title links to: arXiv, then OpenReview, then DOI, then the paper's own page."""
-    links = item.entry.links
-    if links.arxiv:
-        return f"https://arxiv.org/abs/{links.arxiv}"
-    if links.openreview:
-        return f"https://openreview.net/forum?id={links.openreview}"
-    if links.doi:
-        return f"https://doi.org/{links.doi}"
-    return links.paper or ""
 
 
 def make_environment(templates: Path) -> jinja2.Environment:
@@ -74,7 +62,6 @@ def make_environment(templates: Path) -> jinja2.Environment:
     env.filters["md"] = markdown_escape
     env.filters["url"] = markdown_url
     env.filters["anchor"] = github_anchor
-    env.globals["primary_url"] = primary_url
     return env
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from alignhub.problems import Problem
-from alignhub.yamlsafe import parse_document
+from alignhub.yamlsafe import parse_document, source_map
 
 
 class _Strict(BaseModel):
@@ -130,15 +130,16 @@ def load_taxonomy(path: Path, shown_as: str) -> Taxonomy:
         raw = path.read_bytes()
     except OSError as err:
         raise TaxonomyError([Problem(shown_as, message=f"cannot read the taxonomy: {err.strerror}")]) from None
-    doc, problems = parse_document(raw)
-    if doc is None:
+    data, problems = parse_document(raw)
+    if data is None:
         raise TaxonomyError([Problem(shown_as, p.line, p.col, p.field, p.message, p.hint) for p in problems])
     try:
-        return Taxonomy.model_validate(doc.data)
+        return Taxonomy.model_validate(data)
     except ValidationError as err:
+        positions = source_map(raw)
         found = []
         for e in err.errors():
             loc = tuple(e["loc"])
-            line, col = doc.locate(loc)
+            line, col = positions.locate(loc)
             found.append(Problem(shown_as, line, col, ".".join(map(str, loc)), e["msg"]))
         raise TaxonomyError(found) from None

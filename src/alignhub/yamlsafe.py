@@ -14,34 +14,72 @@ from typing import Any
 import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.resolver import Resolver
 
 from alignhub.problems import Problem
 
 try:  # libyaml's parser is several times faster; the pure-Python one gives the same nodes.
-    from yaml import CSafeLoader as _Loader
+    from yaml.cyaml import CParser as _Parser
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml.composer import Composer
+    from yaml.parser import Parser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
 
-Path_ = tuple[str | int, ...]
+    class _Parser(Reader, Scanner, Parser, Composer):  # type: ignore[no-redef]
+        def __init__(self, stream: str) -> None:
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            Parser.__init__(self)
+            Composer.__init__(self)
+
 
 _SCALAR_TAGS = frozenset(
     f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")
 )
 _MAP_TAG = "tag:yaml.org,2002:map"
+_NULL_TAG = "tag:yaml.org,2002:null"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 _LEADING_TAB = re.compile(r"^[ ]*\t", re.MULTILINE)
 # Mappings whose scalar values are kept as written: an unquoted arXiv id like 2305.18290 would
 # otherwise become the float 2305.1829 and lose its last digit.
 _VERBATIM_KEYS = frozenset({"links"})
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+class _FastResolver(Resolver):
+    """YAML 1.1 implicit typing, answering at once for plain scalars no implicit type can start with.
+
+    Most values in an entry are words ("Direct Preference …"); the stock resolver tries its regexes
+    on every one of them, which is most of the cost of composing a file.
+    """
+
+    _TYPED_FIRST_CHARS = frozenset(k for k in Resolver.yaml_implicit_resolvers if k)
+
+    def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+        if kind is ScalarNode and implicit[0] and (not value or value[0] in self._TYPED_FIRST_CHARS):
+            return Resolver.resolve(self, kind, value, implicit)
+        if kind is ScalarNode:
+            return _STR_TAG
+        return _SEQ_TAG if kind is SequenceNode else _MAP_TAG
+
+
+class _Loader(_Parser, _FastResolver):  # type: ignore[misc,valid-type]
+    """Composes nodes only: nothing is ever constructed from a tag."""
+
+    def __init__(self, stream: str) -> None:
+        _Parser.__init__(self, stream)
+        _FastResolver.__init__(self)
+
+Path_ = tuple[str | int, ...]
 
 _constructor = SafeConstructor()
 
 
 @dataclass
-class Document:
-    """A parsed YAML mapping plus where each value and key stood in the file (1-based line, col)."""
+class SourceMap:
+    """Where each value and key of an entry file stands (1-based line, column), by path."""
 
-    data: dict[str, Any]
     positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     key_positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
 
@@ -59,9 +97,11 @@ class Document:
 
 
 class _Refused(Exception):
-    def __init__(self, node: Node, message: str, hint: str = "", field: str = "") -> None:
+    """A node the safe reader will not build; `path` leads to it from the document root."""
+
+    def __init__(self, node: Node, message: str, hint: str = "", path: Path_ = ()) -> None:
         super().__init__(message)
-        self.node, self.message, self.hint, self.field = node, message, hint, field
+        self.node, self.message, self.hint, self.path = node, message, hint, path
 
 
 def _pos(node: Node) -> tuple[int, int]:
@@ -99,8 +139,8 @@ def _find_anchor(text: str) -> Problem | None:
     return None
 
 
-def parse_document(raw: bytes) -> tuple[Document | None, list[Problem]]:
-    """Parse one entry file. Problems carry an empty path; the caller fills it in."""
+def _compose(raw: bytes) -> tuple[MappingNode | None, list[Problem]]:
+    """The file's root mapping node, or the problems that stop it from being one."""
     text, problem = _decode(raw)
     if text is None:
         return None, [problem] if problem else []
@@ -136,59 +176,106 @@ def parse_document(raw: bytes) -> tuple[Document | None, list[Problem]]:
         line, col = _pos(root)
         return None, [Problem("", line, col, "", f"the file holds {kind}, not a mapping of fields",
                               "write one 'field: value' per line, starting with 'title:'")]
-    doc = Document(data={})
+    return root, []
+
+
+def parse_document(raw: bytes) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """Parse one entry file into plain data. Problems carry an empty path; the caller fills it in.
+
+    Positions are not kept here: they are only needed for the rare file with a problem, and
+    `source_map` recomputes them from the same bytes on demand.
+    """
+    root, problems = _compose(raw)
+    if root is None:
+        return None, problems
     try:
-        doc.data = _build_mapping(root, (), doc, verbatim=False, seen=set())
+        return _build_mapping(root, verbatim=False, top=True), []
     except _Refused as err:
         line, col = _pos(err.node)
-        return None, [Problem("", line, col, err.field, err.message, err.hint)]
-    doc.positions[()] = _pos(root)
-    return doc, []
+        return None, [Problem("", line, col, _dotted(err.path), err.message, err.hint)]
 
 
-def _check_tag(node: Node, path: Path_, allowed: frozenset[str] | str) -> None:
-    ok = node.tag in allowed if isinstance(allowed, frozenset) else node.tag == allowed
-    if not ok:
+def source_map(raw: bytes) -> SourceMap:
+    """Where each key and value of a (well-formed) entry file stands."""
+    found = SourceMap()
+    root, _ = _compose(raw)
+    if root is not None:
+        found.positions[()] = _pos(root)
+        _record(root, (), found)
+    return found
+
+
+def _record(node: Node, path: Path_, found: SourceMap) -> None:
+    found.positions[path] = _pos(node)
+    if isinstance(node, SequenceNode):
+        for i, item in enumerate(node.value):
+            _record(item, (*path, i), found)
+    elif isinstance(node, MappingNode):
+        for key_node, value_node in node.value:
+            key = (*path, key_node.value)
+            found.key_positions.setdefault(key, _pos(key_node))
+            _record(value_node, key, found)
+
+
+def _check_tag(node: Node, allowed: frozenset[str]) -> None:
+    if node.tag not in allowed:
         tag = node.tag.replace("tag:yaml.org,2002:", "!!")
         raise _Refused(node, f"YAML tag '{tag}' is not allowed",
-                       "remove the tag: entries hold plain strings, numbers, dates, lists and mappings",
-                       _dotted(path))
+                       "remove the tag: entries hold plain strings, numbers, dates, lists and mappings")
 
 
-def _build(node: Node, path: Path_, doc: Document, verbatim: bool, seen: set[int]) -> Any:
-    if id(node) in seen:  # only reachable through an alias; kept as a guard against bombs
-        raise _Refused(node, "YAML alias is not allowed", "write the value out in full", _dotted(path))
-    seen.add(id(node))
-    doc.positions[path] = _pos(node)
+_SEQ_TAGS = frozenset({_SEQ_TAG})
+_MAP_TAGS = frozenset({_MAP_TAG})
+
+# The builders below run once per node of every file, so they carry no path: a _Refused error
+# collects the path on its way up (see _within), which costs nothing when nothing is wrong.
+# Aliases never reach them: any file with a '*' is checked for anchors and aliases beforehand.
+
+
+def _within(err: _Refused, step: str | int) -> _Refused:
+    err.path = (step, *err.path)
+    return err
+
+
+def _build(node: Node, verbatim: bool) -> Any:
     if isinstance(node, ScalarNode):
-        _check_tag(node, path, _SCALAR_TAGS)
-        if verbatim and node.tag != "tag:yaml.org,2002:null":
+        tag = node.tag
+        if tag == _STR_TAG or (verbatim and tag in _SCALAR_TAGS and tag != _NULL_TAG):
             return node.value
+        _check_tag(node, _SCALAR_TAGS)
         try:
             return _constructor.construct_object(node)
         except (ConstructorError, ValueError) as err:
-            raise _Refused(node, f"cannot read value {node.value!r}: {err}", "", _dotted(path)) from None
+            raise _Refused(node, f"cannot read value {node.value!r}: {err}") from None
     if isinstance(node, SequenceNode):
-        _check_tag(node, path, _SEQ_TAG)
-        return [_build(item, (*path, i), doc, verbatim, seen) for i, item in enumerate(node.value)]
-    _check_tag(node, path, _MAP_TAG)
-    return _build_mapping(node, path, doc, verbatim, seen)
+        _check_tag(node, _SEQ_TAGS)
+        items = []
+        for index, item in enumerate(node.value):
+            try:
+                items.append(_build(item, verbatim))
+            except _Refused as err:
+                raise _within(err, index) from None
+        return items
+    _check_tag(node, _MAP_TAGS)
+    return _build_mapping(node, verbatim)
 
 
-def _build_mapping(node: MappingNode, path: Path_, doc: Document, verbatim: bool, seen: set[int]) -> dict[str, Any]:
+def _build_mapping(node: MappingNode, verbatim: bool, top: bool = False) -> dict[str, Any]:
     result: dict[str, Any] = {}
+    key_nodes: dict[str, Node] = {}
     for key_node, value_node in node.value:
         if not isinstance(key_node, ScalarNode) or key_node.tag not in _SCALAR_TAGS:
-            raise _Refused(key_node, "field names must be plain words", "write 'name: value'", _dotted(path))
+            raise _Refused(key_node, "field names must be plain words", "write 'name: value'")
         key = key_node.value
         if key == "<<":
-            raise _Refused(key_node, "YAML merge keys ('<<') are not allowed", "write the fields out in full",
-                           _dotted(path))
-        if key in result:
-            first_line = doc.key_positions[(*path, key)][0]
+            raise _Refused(key_node, "YAML merge keys ('<<') are not allowed", "write the fields out in full")
+        if key in key_nodes:
+            first_line = key_nodes[key].start_mark.line + 1
             raise _Refused(key_node, f"duplicate key '{key}' (first given on line {first_line})",
-                           "keep one of them: YAML would silently use the last", _dotted((*path, key)))
-        doc.key_positions[(*path, key)] = _pos(key_node)
-        child_verbatim = verbatim or (not path and key in _VERBATIM_KEYS)
-        result[key] = _build(value_node, (*path, key), doc, child_verbatim, seen)
+                           "keep one of them: YAML would silently use the last", (key,))
+        key_nodes[key] = key_node
+        try:
+            result[key] = _build(value_node, verbatim or (top and key in _VERBATIM_KEYS))
+        except _Refused as err:
+            raise _within(err, key) from None
     return result

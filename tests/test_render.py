@@ -122,3 +122,21 @@ def test_build_refuses_to_write_when_entries_are_broken(root: Path, cli) -> None
     code, out = cli("build", "--root", str(root))
     assert code == 1 and "nothing was written" in out
     assert (root / "README.md").read_bytes() == before
+
+
+def test_stale_check_covers_contributing_and_schema(root: Path, cli) -> None:
+    build(cli, root)
+    (root / "CONTRIBUTING.md").unlink()
+    schema = root / "schema" / "entry.schema.json"
+    schema.write_text(schema.read_text().replace('"title"', '"titel"', 1))
+    code, out = cli("build", "--check", "--root", str(root))
+    assert code == 1
+    assert "CONTRIBUTING.md: stale" in out and "schema/entry.schema.json: stale" in out
+
+
+def test_contributing_field_table_comes_from_the_schema(root: Path, cli) -> None:
+    build(cli, root)
+    text = (root / "CONTRIBUTING.md").read_text()
+    assert "| `links.arxiv` | no | text | arXiv id without version" in text
+    assert "| `venue.presentation` | no | one of `oral`, `spotlight`, `poster` |" in text
+    assert "- `methods`: `rlhf-ppo`, `offline-preference-optimization`" in text

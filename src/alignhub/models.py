@@ -105,11 +105,11 @@ class Links(_Strict):
     arxiv: str | None = Field(None, description="arXiv id without version, e.g. 2305.18290 or hep-th/9901001")
     openreview: str | None = Field(None, description="OpenReview forum id, e.g. NN6QHwgRrQ")
     doi: str | None = Field(None, description="DOI without the https://doi.org/ prefix")
-    paper: Url | None = Field(None, description="Landing page of the paper when it has no arXiv/OpenReview/DOI")
-    code: Url | None = Field(None, description="Official code repository")
-    data: Url | None = Field(None, description="Data set download or landing page")
-    project: Url | None = Field(None, description="Project page")
-    huggingface: Url | None = Field(None, description="Hugging Face model or data set page")
+    paper: Url | None = Field(None, description="http(s) URL of the paper's page when it has no arXiv/OpenReview/DOI")
+    code: Url | None = Field(None, description="http(s) URL of the official code repository")
+    data: Url | None = Field(None, description="http(s) URL of the data set's download or landing page")
+    project: Url | None = Field(None, description="http(s) URL of the project page")
+    huggingface: Url | None = Field(None, description="http(s) URL of the Hugging Face model or data set page")
 
     @field_validator("arxiv")
     @classmethod
@@ -169,10 +169,14 @@ class Venue(_Strict):
     """Where the work was published; rendered like "NeurIPS 2025 Oral" or "ACL 2024 Findings"."""
 
     name: str = Field(description="Canonical venue name from the taxonomy (aliases such as NIPS are accepted)")
-    year: int | None = Field(None, ge=1950, le=2100)
-    track: Literal["main", "findings", "workshop", "datasets-benchmarks"] | None = None
+    year: int | None = Field(None, ge=1950, le=2100, description="Year of the conference or journal volume")
+    track: Literal["main", "findings", "workshop", "datasets-benchmarks"] | None = Field(
+        None, description="Track, when not the main one"
+    )
     workshop: Text | None = Field(None, description="Workshop name when track is workshop")
-    presentation: Literal["oral", "spotlight", "poster"] | None = None
+    presentation: Literal["oral", "spotlight", "poster"] | None = Field(
+        None, description="How the work was presented, when the venue says so"
+    )
 
     @property
     def label(self) -> str:
@@ -210,7 +214,7 @@ class Summary(_Strict):
 class Entry(_Strict):
     """One catalog entry: a paper, data set, benchmark or essay. The file name is its id."""
 
-    title: Text
+    title: Text = Field(description="Exact title as on arXiv or the venue page")
     short_name: Text | None = Field(None, description="Acronym or name the work is known by, e.g. DPO")
     type: str = Field(description="Kind of contribution, from the taxonomy's types")
     topic: str = Field(description="A topic of the entry's section (the folder it lives in)")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from alignhub import fsutil
 from alignhub.catalog import LoadedCatalog, build_catalog
-from alignhub.render import render_readmes
+from alignhub.render import render_markdown
 from alignhub.resources import taxonomy_file, templates_dir
 from alignhub.schema import entry_json_schema_text
 from alignhub.taxonomy import Taxonomy, load_taxonomy
@@ -49,7 +49,7 @@ def load(root: Path, use_cache: bool = True) -> LoadedCatalog:
 def generate(loaded: LoadedCatalog, root: Path) -> dict[str, str]:
     """Every generated file's text, keyed by its path relative to the catalog root."""
     with _gc_paused():
-        outputs = render_readmes(loaded.catalog, templates_dir(root))
+        outputs = render_markdown(loaded.catalog, templates_dir(root))
         outputs[SCHEMA_OUTPUT] = entry_json_schema_text(loaded.catalog.taxonomy)
     return outputs
 

@@ -14,11 +14,13 @@ from typing import Any
 import jinja2
 
 from alignhub.catalog import Catalog
+from alignhub.schema import field_rows
 
-# The generated files and the template each one comes from.
-README_OUTPUTS: dict[str, str] = {
+# The generated markdown files and the template each one comes from.
+MARKDOWN_OUTPUTS: dict[str, str] = {
     "README.md": "README.md.j2",
     "README.zh-CN.md": "README.zh-CN.md.j2",
+    "CONTRIBUTING.md": "CONTRIBUTING.md.j2",
 }
 
 # Characters with meaning in CommonMark/GFM inline syntax: links, images, emphasis, code, HTML,
@@ -65,8 +67,8 @@ def make_environment(templates: Path) -> jinja2.Environment:
     return env
 
 
-def render_readmes(catalog: Catalog, templates: Path) -> dict[str, str]:
-    """Every generated README, keyed by its path relative to the catalog root."""
+def render_markdown(catalog: Catalog, templates: Path) -> dict[str, str]:
+    """Every generated markdown file, keyed by its path relative to the catalog root."""
     env = make_environment(templates)
-    context = {"catalog": catalog, "taxonomy": catalog.taxonomy}
-    return {name: env.get_template(template).render(context) for name, template in README_OUTPUTS.items()}
+    context = {"catalog": catalog, "taxonomy": catalog.taxonomy, "fields": field_rows()}
+    return {name: env.get_template(template).render(context) for name, template in MARKDOWN_OUTPUTS.items()}

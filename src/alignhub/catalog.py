@@ -135,8 +135,10 @@ _NOT_WORD = re.compile(r"[\W_]+")
 
 def normalized_title(title: str) -> str:
     """Titles that differ only in case, accents, punctuation or spacing count as the same."""
-    text = unicodedata.normalize("NFKD", title).casefold()
-    return _NOT_WORD.sub("", "".join(ch for ch in text if not unicodedata.combining(ch)) if not text.isascii() else text)
+    text = title.casefold()
+    if not text.isascii():  # drop accents: "Rémi" and "Remi" are the same author's name
+        text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    return _NOT_WORD.sub("", text)
 
 
 def cross_check(entries: list[CatalogEntry], files: dict[str, SourceFile]) -> list[Problem]:

@@ -11,8 +11,8 @@ import pickle
 import re
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 from alignhub import fsutil
 from alignhub.problems import Problem

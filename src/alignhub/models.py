@@ -13,10 +13,10 @@ from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
-    StringConstraints,
     BaseModel,
     ConfigDict,
     Field,
+    StringConstraints,
     ValidationInfo,
     field_validator,
     model_validator,

@@ -28,7 +28,11 @@ from alignhub.taxonomy import load_taxonomy
 
 REPO = Path(__file__).resolve().parent.parent
 
-WORDS = ["preference", "reward", "policy", "alignment", "safety", "model", "language", "feedback", "human", "value", "robust", "optimization", "direct", "learning", "scalable", "oversight", "jailbreak", "defense", "benchmark", "evaluation", "interpretability", "circuit"]
+WORDS = (
+    "preference", "reward", "policy", "alignment", "safety", "model", "language", "feedback", "human",
+    "value", "robust", "optimization", "direct", "learning", "scalable", "oversight", "jailbreak",
+    "defense", "benchmark", "evaluation", "interpretability", "circuit",
+)
 
 
 def _title(rng: random.Random, i: int) -> str:

@@ -16,6 +16,7 @@ import jinja2
 
 from alignhub import __version__, pipeline
 from alignhub.catalog import LoadedCatalog
+from alignhub.config import ConfigError
 from alignhub.loader import ENTRIES_DIR
 from alignhub.problems import summarize
 from alignhub.schema import entry_json_schema_text
@@ -148,6 +149,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args))
     except UsageError as err:
         parser.exit(MISUSE, f"alignhub: error: {err}\n")
+    except ConfigError as err:
+        print(f"alignhub: {err}", file=sys.stderr)
+        return PROBLEMS
     except TaxonomyError as err:
         for problem in err.problems:
             print(problem.format())

@@ -7,11 +7,19 @@ from pathlib import Path
 
 import pytest
 
-from alignhub.catalog import build_catalog
-from alignhub.pipeline import load
+from alignhub.catalog import LoadedCatalog, build_catalog
+from alignhub.pipeline import load as load_only
+from alignhub.pipeline import save_cache
 from conftest import edit
 
 DPO = "entries/methods/dpo.yaml"
+
+
+def load(root: Path) -> LoadedCatalog:
+    """Load the catalog the way a command does: the build cache is saved at the end."""
+    loaded = load_only(root)
+    save_cache(loaded)
+    return loaded
 
 
 @pytest.mark.parametrize("command", [[], ["validate"], ["build"], ["stats"], ["schema"]])
@@ -68,7 +76,7 @@ def test_parse_cache_reparses_only_changed_files(root: Path) -> None:
 
 def test_corrupt_parse_cache_is_ignored(root: Path) -> None:
     load(root)
-    cache = next((root / ".alignhub-cache").glob("parse-*.pickle"))
+    cache = next((root / ".alignhub-cache").glob("build-*.pickle"))
     cache.write_bytes(b"not a pickle")
     assert load(root).parsed == 7
     assert (root / ".alignhub-cache" / ".gitignore").read_text() == "*\n"
@@ -80,3 +88,21 @@ def test_cache_serves_same_problems_as_a_fresh_parse(root: Path) -> None:
     cold = build_catalog(root, taxonomy, use_cache=False).problems
     warm = build_catalog(root, taxonomy).problems
     assert cold == warm and len(cold) == 1
+
+
+def test_one_edit_appends_to_the_delta_instead_of_rewriting_the_cache(root: Path) -> None:
+    load(root)
+    folder = root / ".alignhub-cache"
+    base = next(folder.glob("build-v*[0-9].pickle"))
+    before = base.read_bytes()
+    edit(root, DPO, "  en: Rewrites", "  en: Recasts")
+    assert load(root).parsed == 1
+    assert base.read_bytes() == before
+    assert any(folder.glob("build-v*.delta.pickle"))
+    assert load(root).parsed == 0  # served from base + delta
+
+
+def test_a_taxonomy_change_invalidates_cached_results(root: Path) -> None:
+    load(root)
+    edit(root, "entries/taxonomy.yaml", "  dpo: {en: DPO,", "  dpo: {en: Direct preference optimization,")
+    assert load(root).parsed == 7

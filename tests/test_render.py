@@ -140,3 +140,14 @@ def test_contributing_field_table_comes_from_the_schema(root: Path, cli) -> None
     assert "| `links.arxiv` | no | text | arXiv id without version" in text
     assert "| `venue.presentation` | no | one of `oral`, `spotlight`, `poster` |" in text
     assert "- `methods`: `rlhf-ppo`, `offline-preference-optimization`" in text
+
+
+def test_cached_blocks_give_the_same_readmes_as_a_fresh_build(root: Path, cli) -> None:
+    build(cli, root)
+    edit(root, DPO, "  en: Rewrites", "  en: Recasts")
+    warm = build(cli, root)
+    assert "Recasts the KL-regularised" in warm[0]
+    code, _ = cli("build", "--no-cache", "--root", str(root))
+    assert code == 0
+    cold = ((root / "README.md").read_text(encoding="utf-8"), (root / "README.zh-CN.md").read_text(encoding="utf-8"))
+    assert warm == cold

@@ -168,5 +168,5 @@ def test_multiline_and_empty_text(root: Path, cli) -> None:
     edit(root, DPO, "  en: Rewrites", "  en: |\n    Rewrites\n    two lines\n  #")
     edit(root, DPO, "short_name: DPO", 'short_name: " "')
     out = problems(cli, root)
-    assert f"{DPO}:14:7: summary.en: must be a single line (remove the line breaks" in out
+    assert f"{DPO}:14:7: summary.en: must be a single line without control characters (remove line breaks" in out
     assert f"{DPO}:3:13: short_name: must not be empty" in out

@@ -12,7 +12,9 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from alignhub.loader import SourceFile, load_tree
+from alignhub import __version__
+from alignhub.buildcache import BuildCache, fingerprint
+from alignhub.loader import SourceFile, read_tree
 from alignhub.models import Entry, Links, Summary, Venue
 from alignhub.problems import Problem
 from alignhub.suggest import did_you_mean
@@ -35,6 +37,7 @@ class CatalogEntry:
     section: str
     path: str
     entry: Entry
+    cache_key: str = ""  # content digest/section/id: what the entry's cached renderings are keyed by
 
     @property
     def sort_key(self) -> tuple[int, int, str, str]:
@@ -101,8 +104,8 @@ def _pydantic_problem(source: SourceFile, error: Any) -> Problem:
     line, col = source.locate(loc)
     message = error["msg"]
     if kind == "string_pattern_mismatch":
-        return Problem(source.path, line, col, dotted, "must be a single line",
-                       "remove the line breaks, or write the value as a folded scalar (>-)")
+        return Problem(source.path, line, col, dotted, "must be a single line without control characters",
+                       "remove line breaks and tabs, or write the value as a folded scalar (>-)")
     if kind == "string_too_short":
         return Problem(source.path, line, col, dotted, "must not be empty")
     if message.startswith("Value error, "):
@@ -114,20 +117,34 @@ def _pydantic_problem(source: SourceFile, error: Any) -> Problem:
     return Problem(source.path, line, col, dotted, message, hint)
 
 
-def validate_files(files: Iterable[SourceFile], taxonomy: Taxonomy) -> tuple[list[CatalogEntry], list[Problem]]:
-    """Check each parsed file against the schema and the taxonomy."""
+def validate_files(
+    files: Iterable[SourceFile], taxonomy: Taxonomy, cache: BuildCache
+) -> tuple[list[CatalogEntry], list[Problem], int]:
+    """Parse and check each file against the schema and the taxonomy; also returns how many were parsed.
+
+    A valid entry is kept in `cache` under its content digest and section (the taxonomy is part of
+    the cache's fingerprint), so an unchanged file is neither parsed nor validated again.
+    """
     entries: list[CatalogEntry] = []
     problems: list[Problem] = []
+    parsed = 0
     for source in files:
-        try:
-            entry = Entry.model_validate(
-                source.data, context={"taxonomy": taxonomy, "section": source.section}
-            )
-        except ValidationError as err:
-            problems.extend(_pydantic_problem(source, e) for e in err.errors())
-            continue
-        entries.append(CatalogEntry(source.id, source.section, source.path, entry))
-    return entries, problems
+        key = f"{source.digest}/{source.section}"
+        entry = cache.get("entry", key)
+        if entry is None:
+            parsed += 1
+            data, found = source.parse()
+            if data is None:
+                problems.extend(found)
+                continue
+            try:
+                entry = Entry.model_validate(data, context={"taxonomy": taxonomy, "section": source.section})
+            except ValidationError as err:
+                problems.extend(_pydantic_problem(source, e) for e in err.errors())
+                continue
+            cache.put("entry", key, entry)
+        entries.append(CatalogEntry(source.id, source.section, source.path, entry, f"{key}/{source.id}"))
+    return entries, problems, parsed
 
 
 _NOT_WORD = re.compile(r"[\W_]+")
@@ -182,14 +199,29 @@ class LoadedCatalog:
     catalog: Catalog
     problems: list[Problem]
     parsed: int
+    cache: BuildCache | None = None
+
+
+# Modules whose code shapes what the build cache stores: editing one invalidates the cache.
+_CACHED_CODE = ("yamlsafe.py", "models.py", "taxonomy.py", "catalog.py")
+
+
+def _cache_fingerprint(taxonomy: Taxonomy) -> str:
+    here = Path(__file__).parent
+    return fingerprint(
+        __version__.encode(),
+        taxonomy.model_dump_json().encode(),
+        *((here / name).read_bytes() for name in _CACHED_CODE),
+    )
 
 
 def build_catalog(root: Path, taxonomy: Taxonomy, use_cache: bool = True) -> LoadedCatalog:
     """Load, validate and cross-check the tree; the catalog holds every entry that passed."""
-    loaded = load_tree(root, taxonomy.section_ids, use_cache=use_cache)
-    entries, problems = validate_files(loaded.files, taxonomy)
-    problems = loaded.problems + problems
-    problems += cross_check(entries, {f.path: f for f in loaded.files})
+    cache = BuildCache(root, _cache_fingerprint(taxonomy), enabled=use_cache)
+    files, problems = read_tree(root, taxonomy.section_ids)
+    entries, invalid, parsed = validate_files(files, taxonomy, cache)
+    problems += invalid
+    problems += cross_check(entries, {f.path: f for f in files})
     problems.sort()
     entries.sort(key=lambda e: (e.section, e.id))
-    return LoadedCatalog(Catalog(taxonomy, entries), problems, loaded.parsed)
+    return LoadedCatalog(Catalog(taxonomy, entries), problems, parsed, cache)

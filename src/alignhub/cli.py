@@ -47,6 +47,7 @@ def _report(loaded: LoadedCatalog) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     loaded = pipeline.load(_root(args), use_cache=not args.no_cache)
+    pipeline.save_cache(loaded)
     status = _report(loaded)
     if status == OK:
         print(f"{len(loaded.catalog.entries)} entries, no problems")
@@ -57,9 +58,11 @@ def cmd_build(args: argparse.Namespace) -> int:
     root = _root(args)
     loaded = pipeline.load(root, use_cache=not args.no_cache)
     if _report(loaded) != OK:
+        pipeline.save_cache(loaded)
         print("nothing was written: fix the problems above first", file=sys.stderr)
         return PROBLEMS
     outputs = pipeline.generate(loaded, root)
+    pipeline.save_cache(loaded)
     if args.check:
         stale = pipeline.stale_outputs(outputs, root)
         for name in stale:

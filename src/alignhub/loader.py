@@ -1,41 +1,38 @@
-"""Read the entry tree: one YAML file per entry, section = folder, id = file stem.
-
-Parsing goes through a content-hash cache so a rebuild after one edit parses one file, not the tree.
-"""
+"""Read the entry tree: one YAML file per entry, section = folder, id = file stem."""
 
 from __future__ import annotations
 
-import hashlib
 import os
-import pickle
 import re
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from alignhub import fsutil
+from alignhub.buildcache import digest
 from alignhub.problems import Problem
 from alignhub.suggest import did_you_mean
 from alignhub.taxonomy import TAXONOMY_FILE
 from alignhub.yamlsafe import SourceMap, parse_document, source_map
 
 ENTRIES_DIR = "entries"
-CACHE_DIR = ".alignhub-cache"
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-# Bump when the parser's output changes, so stale cache files are ignored.
-_PARSE_CACHE_VERSION = 2
 
 
 @dataclass(frozen=True)
 class SourceFile:
-    """An entry file as read from disk: where it is, what it is called, what it holds."""
+    """An entry file as read from disk: where it is, what it is called, its bytes and their digest."""
 
     path: str  # relative to the catalog root, forward slashes
     section: str
     id: str
-    data: dict[str, Any]
     raw: bytes = field(repr=False)
+    digest: str  # of `raw`: keys this file's records in the build cache
+
+    def parse(self) -> tuple[dict[str, Any] | None, list[Problem]]:
+        """The file's data, or the problems (located in this file) that stop it from being read."""
+        data, problems = parse_document(self.raw)
+        return data, [replace(p, path=self.path) for p in problems]
 
     @cached_property
     def source_map(self) -> SourceMap:
@@ -44,53 +41,6 @@ class SourceFile:
 
     def locate(self, path: tuple[str | int, ...], *, key: bool = False) -> tuple[int, int]:
         return self.source_map.locate(path, key=key)
-
-
-@dataclass
-class LoadResult:
-    files: list[SourceFile]
-    problems: list[Problem]
-    parsed: int  # files actually parsed (not served by the cache)
-
-
-class ParseCache:
-    """Maps a file's content digest to its parse result; stored as one pickle under .alignhub-cache/."""
-
-    def __init__(self, root: Path, enabled: bool = True) -> None:
-        self.path = root / CACHE_DIR / f"parse-v{_PARSE_CACHE_VERSION}.pickle"
-        self.enabled = enabled
-        self._old: dict[str, tuple[dict[str, Any] | None, list[Problem]]] = {}
-        self._new: dict[str, tuple[dict[str, Any] | None, list[Problem]]] = {}
-        if enabled:
-            try:
-                with self.path.open("rb") as fh:
-                    loaded = pickle.load(fh)
-                if isinstance(loaded, dict):
-                    self._old = loaded
-            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
-                self._old = {}  # a missing or corrupt cache only costs a full parse
-
-    def parse(self, raw: bytes) -> tuple[tuple[dict[str, Any] | None, list[Problem]], bool]:
-        """The parse result for these bytes and whether it had to be computed."""
-        digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
-        hit = self._new.get(digest) or self._old.get(digest)
-        fresh = hit is None
-        if hit is None:
-            hit = parse_document(raw)
-        self._new[digest] = hit
-        return hit, fresh
-
-    def save(self) -> None:
-        """Write the cache if its content changed; entries for vanished files are dropped."""
-        if not self.enabled or self._new.keys() == self._old.keys():
-            return
-        try:
-            fsutil.atomic_write_bytes(self.path, pickle.dumps(self._new, protocol=pickle.HIGHEST_PROTOCOL))
-            gitignore = self.path.parent / ".gitignore"
-            if not gitignore.exists():
-                fsutil.atomic_write_text(gitignore, "*\n")
-        except OSError:
-            pass  # a read-only checkout still validates; it just cannot cache
 
 
 def entry_paths(root: Path) -> list[str]:
@@ -111,12 +61,10 @@ def entry_paths(root: Path) -> list[str]:
     return found
 
 
-def load_tree(root: Path, sections: list[str], use_cache: bool = True) -> LoadResult:
-    """Read and parse every entry file; collect every problem rather than stopping at the first."""
-    cache = ParseCache(root, enabled=use_cache)
+def read_tree(root: Path, sections: list[str]) -> tuple[list[SourceFile], list[Problem]]:
+    """Read every entry file; misplaced or unreadable files are problems, reported all at once."""
     files: list[SourceFile] = []
     problems: list[Problem] = []
-    parsed = 0
     known_sections = frozenset(sections)
     for shown in entry_paths(root):
         parts = shown.split("/")
@@ -130,14 +78,8 @@ def load_tree(root: Path, sections: list[str], use_cache: bool = True) -> LoadRe
         except OSError as err:
             problems.append(Problem(shown, message=f"cannot read the file: {err.strerror}"))
             continue
-        (data, found), fresh = cache.parse(raw)
-        parsed += fresh
-        if found:
-            problems.extend(replace(p, path=shown) for p in found)
-        if data is not None:
-            files.append(SourceFile(shown, parts[1], parts[2][: -len(".yaml")], data, raw))
-    cache.save()
-    return LoadResult(files, problems, parsed)
+        files.append(SourceFile(shown, parts[1], parts[2][: -len(".yaml")], raw, digest(raw)))
+    return files, problems
 
 
 def _placement_problem(

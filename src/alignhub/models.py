@@ -33,9 +33,9 @@ DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 HTTP_URL = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+[^\s]*$")
 
 
-# One line of text: checked by pydantic-core itself (no Python call per author), and the
-# loader's whitespace stripping removes the newline a folded YAML scalar ends with.
-ONE_LINE = r"^[^\r\n]+$"
+# One line of text without control characters: checked by pydantic-core itself (no Python call
+# per author); stripping removes the newline a folded YAML scalar ends with.
+ONE_LINE = r"^[^\x00-\x1f\x7f]+$"
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, pattern=ONE_LINE)]
 
 

@@ -49,9 +49,15 @@ def load(root: Path, use_cache: bool = True) -> LoadedCatalog:
 def generate(loaded: LoadedCatalog, root: Path) -> dict[str, str]:
     """Every generated file's text, keyed by its path relative to the catalog root."""
     with _gc_paused():
-        outputs = render_markdown(loaded.catalog, templates_dir(root))
+        outputs = render_markdown(loaded.catalog, templates_dir(root), loaded.cache)
         outputs[SCHEMA_OUTPUT] = entry_json_schema_text(loaded.catalog.taxonomy)
     return outputs
+
+
+def save_cache(loaded: LoadedCatalog) -> None:
+    """Keep what this run parsed, validated and rendered for the next one (once, at the end)."""
+    if loaded.cache:
+        loaded.cache.save()
 
 
 def stale_outputs(outputs: dict[str, str], root: Path) -> list[str]:

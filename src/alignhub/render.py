@@ -13,15 +13,19 @@ from typing import Any
 
 import jinja2
 
-from alignhub.catalog import Catalog
+from alignhub.buildcache import BuildCache, fingerprint
+from alignhub.catalog import Catalog, CatalogEntry
 from alignhub.schema import field_rows
 
-# The generated markdown files and the template each one comes from.
-MARKDOWN_OUTPUTS: dict[str, str] = {
-    "README.md": "README.md.j2",
-    "README.zh-CN.md": "README.zh-CN.md.j2",
-    "CONTRIBUTING.md": "CONTRIBUTING.md.j2",
+# The generated markdown files, the template each one comes from, and the template of its
+# per-entry blocks (rendered once per entry and cached, so one edit re-renders one block).
+MARKDOWN_OUTPUTS: dict[str, tuple[str, str | None]] = {
+    "README.md": ("README.md.j2", "README.blocks.md.j2"),
+    "README.zh-CN.md": ("README.zh-CN.md.j2", "README.zh-CN.blocks.md.j2"),
+    "CONTRIBUTING.md": ("CONTRIBUTING.md.j2", None),
 }
+# Ends each block in a batch render; entry text cannot hold it (the schema refuses control characters).
+BLOCK_SEPARATOR = "\x1e"
 
 # Characters with meaning in CommonMark/GFM inline syntax: links, images, emphasis, code, HTML,
 # tables, strikethrough, math. Escaped with a backslash they render as themselves.
@@ -67,8 +71,43 @@ def make_environment(templates: Path) -> jinja2.Environment:
     return env
 
 
-def render_markdown(catalog: Catalog, templates: Path) -> dict[str, str]:
+def _templates_stamp(templates: Path) -> str:
+    """Digest of every template and of this module's filters: what a cached block depends on."""
+    sources = [p.read_bytes() for p in sorted(templates.rglob("*")) if p.is_file()]
+    return fingerprint(Path(__file__).read_bytes(), *sources)
+
+
+def render_blocks(
+    env: jinja2.Environment, template: str, entries: list[CatalogEntry], cache: BuildCache | None, stamp: str
+) -> dict[str, str]:
+    """Each entry's block from `template`, keyed by entry id; only uncached entries are rendered."""
+    blocks: dict[str, str] = {}
+    missing: list[CatalogEntry] = []
+    for item in entries:
+        hit = cache.get("block", f"{stamp}/{template}/{item.cache_key}") if cache and item.cache_key else None
+        if hit is None:
+            missing.append(item)
+        else:
+            blocks[item.id] = hit
+    if missing:
+        text = env.get_template(template).render(items=missing, sep=BLOCK_SEPARATOR)
+        parts = text.split(BLOCK_SEPARATOR + "\n")
+        if len(parts) != len(missing) + 1:
+            raise jinja2.TemplateError(f"{template} must end every entry's block with {{{{ sep }}}} on its own line")
+        for item, part in zip(missing, parts, strict=False):
+            blocks[item.id] = part.rstrip("\n")
+            if cache and item.cache_key:
+                cache.put("block", f"{stamp}/{template}/{item.cache_key}", blocks[item.id])
+    return blocks
+
+
+def render_markdown(catalog: Catalog, templates: Path, cache: BuildCache | None = None) -> dict[str, str]:
     """Every generated markdown file, keyed by its path relative to the catalog root."""
     env = make_environment(templates)
+    stamp = _templates_stamp(templates)
     context = {"catalog": catalog, "taxonomy": catalog.taxonomy, "fields": field_rows()}
-    return {name: env.get_template(template).render(context) for name, template in MARKDOWN_OUTPUTS.items()}
+    outputs = {}
+    for name, (page, block_template) in MARKDOWN_OUTPUTS.items():
+        blocks = render_blocks(env, block_template, catalog.entries, cache, stamp) if block_template else {}
+        outputs[name] = env.get_template(page).render(context, blocks=blocks)
+    return outputs

@@ -1,0 +1,108 @@
+"""A content-addressed cache of parse and validation results, kept under ``.alignhub-cache/``.
+
+Records are keyed by what they were computed from (a file's content digest, and its section for a
+validated entry), so a stale record can never be served: an edited file simply has a new key.
+Everything is dropped when the fingerprint changes (another taxonomy, another alignhub).
+
+Storage is two pickles: a base and a small delta. A run that changes one entry appends to the
+delta instead of rewriting the base, which at 10,000 entries would cost more than the edit saves;
+the base is rewritten (and unused records dropped) once the delta grows past a tenth of it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from pathlib import Path
+from typing import Any
+
+from alignhub import fsutil
+
+CACHE_DIR = ".alignhub-cache"
+_FORMAT = 3  # bump when the layout of the stored records changes
+_Key = tuple[str, str]
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def fingerprint(*parts: bytes) -> str:
+    """A digest of everything the cached results depend on besides the entry files themselves."""
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        h.update(len(part).to_bytes(8, "little"))
+        h.update(part)
+    return h.hexdigest()
+
+
+class BuildCache:
+    def __init__(self, root: Path, fingerprint: str, enabled: bool = True) -> None:
+        self.enabled = enabled
+        self.fingerprint = fingerprint
+        folder = root / CACHE_DIR
+        self._base_path = folder / f"build-v{_FORMAT}.pickle"
+        self._delta_path = folder / f"build-v{_FORMAT}.delta.pickle"
+        self._base: dict[_Key, Any] = {}
+        self._delta: dict[_Key, Any] = {}
+        self._used: set[_Key] = set()
+        self._new: dict[_Key, Any] = {}
+        if enabled:
+            self._base = self._read(self._base_path)
+            self._delta = self._read(self._delta_path) if self._base else {}
+
+    def _read(self, path: Path) -> dict[_Key, Any]:
+        try:
+            with path.open("rb") as fh:
+                stored = pickle.load(fh)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError):
+            return {}  # missing or unreadable: it only costs a full rebuild
+        if not isinstance(stored, dict) or stored.get("fingerprint") != self.fingerprint:
+            return {}
+        records = stored.get("records")
+        return records if isinstance(records, dict) else {}
+
+    def get(self, namespace: str, key: str) -> Any | None:
+        """The stored record, or None."""
+        if not self.enabled:
+            return None
+        k = (namespace, key)
+        found = self._new.get(k)
+        if found is None:
+            found = self._delta.get(k)
+        if found is None:
+            found = self._base.get(k)
+        if found is not None:
+            self._used.add(k)
+        return found
+
+    def put(self, namespace: str, key: str, value: Any) -> None:
+        k = (namespace, key)
+        self._used.add(k)
+        if k not in self._base and k not in self._delta:
+            self._new[k] = value
+
+    def save(self) -> None:
+        """Persist what this run computed; errors are ignored (a read-only checkout still works)."""
+        if not self.enabled or not self._new:
+            return
+        try:
+            if self._base and len(self._delta) + len(self._new) <= max(256, len(self._base) // 10):
+                self._delta = {**self._delta, **self._new}
+                self._write(self._delta_path, self._delta)
+                self._new = {}
+                return
+            merged = {**self._base, **self._delta, **self._new}
+            self._base = {k: merged[k] for k in self._used if k in merged}
+            self._write(self._base_path, self._base)
+            self._delta_path.unlink(missing_ok=True)
+            self._delta, self._new = {}, {}
+            gitignore = self._base_path.parent / ".gitignore"
+            if not gitignore.exists():
+                fsutil.atomic_write_text(gitignore, "*\n")
+        except OSError:
+            pass
+
+    def _write(self, path: Path, records: dict[_Key, Any]) -> None:
+        payload = {"fingerprint": self.fingerprint, "records": records}
+        fsutil.atomic_write_bytes(path, pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))

@@ -6,6 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from yaml.nodes import ScalarNode
+from yaml.resolver import Resolver
+
+from alignhub import yamlsafe
 from conftest import edit, write
 
 DPO = "entries/methods/dpo.yaml"
@@ -115,3 +120,15 @@ def test_no_traceback_reaches_the_user(root: Path) -> None:
     assert run.returncode == 1
     assert "Traceback" not in run.stdout + run.stderr
     assert "entries/methods/bad.yml: not an entry file (rename it to .yaml)" in run.stdout
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["", "~", "null", "NULL", "yes", "No", "on", "OFF", "True", "tRue", "y", "n", "2023", "2023-05-01",
+     "2023-05-01T10:00:00Z", "0x1F", "017", "1_000", "+1", "-1", ".5", ".inf", "-.inf", ".NaN", "1e3",
+     "12:30:00", "<<", "=", "title", "Direct Preference", "hep-th/9901001", "2305.18290", "v1"],
+)
+def test_fast_resolver_types_plain_scalars_like_pyyaml(value: str) -> None:
+    fast, stock = yamlsafe._FastResolver(), Resolver()
+    for implicit in ((True, False), (False, True)):
+        assert fast.resolve(ScalarNode, value, implicit) == stock.resolve(ScalarNode, value, implicit)

@@ -40,7 +40,7 @@ class BuildCache:
     def __init__(self, root: Path, fingerprint: str, enabled: bool = True) -> None:
         self.enabled = enabled
         self.fingerprint = fingerprint
-        folder = root / CACHE_DIR
+        self.folder = folder = root / CACHE_DIR
         self._base_path = folder / f"build-v{_FORMAT}.pickle"
         self._delta_path = folder / f"build-v{_FORMAT}.delta.pickle"
         self._base: dict[_Key, Any] = {}

@@ -18,6 +18,8 @@ from alignhub import __version__, pipeline
 from alignhub.catalog import LoadedCatalog
 from alignhub.config import ConfigError
 from alignhub.loader import ENTRIES_DIR
+from alignhub.metadata import consistency
+from alignhub.metadata.arguments import Misuse
 from alignhub.problems import summarize
 from alignhub.schema import entry_json_schema_text
 from alignhub.taxonomy import TaxonomyError
@@ -46,8 +48,14 @@ def _report(loaded: LoadedCatalog) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    loaded = pipeline.load(_root(args), use_cache=not args.no_cache)
+    root = _root(args)
+    loaded = pipeline.load(root, use_cache=not args.no_cache)
     pipeline.save_cache(loaded)
+    # What the committed metadata cache says (wrong ids, venues to update): warnings, errors with --strict.
+    errors, warnings = consistency.split(consistency.findings(root, loaded.catalog), strict=args.strict)
+    loaded.problems = sorted(loaded.problems + errors)
+    for line in warnings:
+        print(line)
     status = _report(loaded)
     if status == OK:
         print(f"{len(loaded.catalog.entries)} entries, no problems")
@@ -118,6 +126,55 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return OK
 
 
+def cmd_links(args: argparse.Namespace) -> int:
+    from alignhub.links import command
+
+    missing = [str(f) for f in args.files if not f.is_file()]
+    if missing:
+        raise UsageError(f"no such file: {', '.join(missing)}")
+    return command.run(args, Path(args.root).resolve() if args.files else _root(args))
+
+
+def cmd_enrich(args: argparse.Namespace) -> int:
+    from alignhub.metadata import command  # imports the HTTP clients: only for the commands that use them
+
+    try:
+        return command.run_enrich(args, _root(args))
+    except Misuse as err:
+        raise UsageError(str(err)) from None
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from alignhub.metadata import command
+
+    try:
+        return command.run_add(args, _root(args))
+    except Misuse as err:
+        raise UsageError(str(err)) from None
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from alignhub import exports, fsutil
+    from alignhub.config import load_config
+    from alignhub.resources import templates_dir
+
+    root = _root(args)
+    loaded = pipeline.load(root)
+    if _report(loaded) != OK:
+        print("nothing was exported: fix the problems above first", file=sys.stderr)
+        return PROBLEMS
+    site_url = load_config(root, "site").get("url")
+    if site_url is not None and not isinstance(site_url, str):
+        raise ConfigError("pyproject.toml: [tool.alignhub.site] url must be a string")
+    text = exports.export(args.format, loaded.catalog, templates_dir(root), site_url)
+    if args.output == "-":
+        sys.stdout.write(text)
+        return OK
+    fsutil.atomic_write_text(Path(args.output), text)
+    print(f"wrote {args.output}: {len(loaded.catalog.entries)} entries as {args.format}", file=sys.stderr)
+    return OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--root", default=".", metavar="DIR", help="catalog root holding entries/ (default: .)")
@@ -136,12 +193,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("validate", cmd_validate, "Check every entry against the schema, the taxonomy and each other.")
     p.add_argument("--no-cache", action="store_true", help="parse every file, ignoring the parse cache")
+    p.add_argument("--strict", action="store_true",
+                   help="metadata-cache findings that mean a wrong id (title mismatch, not found) are errors (CI)")
     p = add("build", cmd_build, "Write README.md, README.zh-CN.md and the entry schema from the entries.")
     p.add_argument("--check", action="store_true", help="write nothing; exit 1 naming the files that are stale")
     p.add_argument("--no-cache", action="store_true", help="parse every file, ignoring the parse cache")
     p = add("stats", cmd_stats, "Counts per section, topic, type and year; entries missing a Chinese summary.")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     add("schema", cmd_schema, "Print the JSON Schema of an entry file (for editors).")
+    p = add("export", cmd_export, "Write the catalog as BibTeX, JSON, CSV or an Atom feed of the newest entries.")
+    p.add_argument("--format", required=True, choices=["bibtex", "json", "csv", "atom"], help="what to write")
+    p.add_argument("--output", default="-", metavar="FILE", help="file to write (default: standard output)")
+    from alignhub.links import command as links_command
+
+    links_command.add_arguments(add("links", cmd_links, links_command.HELP))
+    from alignhub.metadata import arguments as metadata_args
+
+    metadata_args.add_enrich_arguments(add("enrich", cmd_enrich, metadata_args.ENRICH_HELP))
+    metadata_args.add_add_arguments(add("add", cmd_add, metadata_args.ADD_HELP))
     return parser
 
 
@@ -149,7 +218,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.func(args))
+        with pipeline.gc_paused():
+            return int(args.func(args))
     except UsageError as err:
         parser.exit(MISUSE, f"alignhub: error: {err}\n")
     except ConfigError as err:

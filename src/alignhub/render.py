@@ -56,9 +56,18 @@ def github_anchor(heading: str) -> str:
     return "".join(kept)
 
 
-def make_environment(templates: Path) -> jinja2.Environment:
+def make_environment(templates: Path, bytecode_dir: Path | None = None) -> jinja2.Environment:
+    """The markdown Jinja environment; compiled templates are kept in `bytecode_dir` when given."""
+    bytecode_cache = None
+    if bytecode_dir is not None:
+        try:
+            bytecode_dir.mkdir(parents=True, exist_ok=True)
+            bytecode_cache = jinja2.FileSystemBytecodeCache(str(bytecode_dir))
+        except OSError:
+            pass  # a read-only checkout compiles the templates each time
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
+        bytecode_cache=bytecode_cache,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
@@ -103,7 +112,7 @@ def render_blocks(
 
 def render_markdown(catalog: Catalog, templates: Path, cache: BuildCache | None = None) -> dict[str, str]:
     """Every generated markdown file, keyed by its path relative to the catalog root."""
-    env = make_environment(templates)
+    env = make_environment(templates, cache.folder / "jinja" if cache and cache.enabled else None)
     stamp = _templates_stamp(templates)
     context = {"catalog": catalog, "taxonomy": catalog.taxonomy, "fields": field_rows()}
     outputs = {}

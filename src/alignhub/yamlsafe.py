@@ -48,18 +48,24 @@ _STR_TAG = "tag:yaml.org,2002:str"
 
 
 class _FastResolver(Resolver):
-    """YAML 1.1 implicit typing, answering at once for plain scalars no implicit type can start with.
+    """YAML 1.1 implicit typing, answering at once for the plain scalars that can only be strings.
 
-    Most values in an entry are words ("Direct Preference …"); the stock resolver tries its regexes
-    on every one of them, which is most of the cost of composing a file.
+    Most scalars in an entry are words ("title", "Direct Preference …"); the stock resolver tries
+    its regexes on each of them, which is much of the cost of composing a file. A plain scalar that
+    starts with a letter is a string unless it is one of YAML 1.1's boolean or null words, so only
+    those words and values starting with a digit or a sign go through the full resolver.
     """
 
-    _TYPED_FIRST_CHARS = frozenset(k for k in Resolver.yaml_implicit_resolvers if k)
+    _WORDS = frozenset((
+        "yes", "Yes", "YES", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE",
+        "on", "On", "ON", "off", "Off", "OFF", "null", "Null", "NULL",
+    ))
+    _SYMBOL_FIRST_CHARS = frozenset(k for k in Resolver.yaml_implicit_resolvers if k and not k.isalpha())
 
     def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
-        if kind is ScalarNode and implicit[0] and (not value or value[0] in self._TYPED_FIRST_CHARS):
-            return Resolver.resolve(self, kind, value, implicit)
         if kind is ScalarNode:
+            if implicit[0] and (not value or value[0] in self._SYMBOL_FIRST_CHARS or value in self._WORDS):
+                return Resolver.resolve(self, kind, value, implicit)
             return _STR_TAG
         return _SEQ_TAG if kind is SequenceNode else _MAP_TAG
 

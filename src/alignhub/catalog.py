@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import multiprocessing as mp
 import re
 import unicodedata
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -117,38 +119,77 @@ def _pydantic_problem(source: SourceFile, error: Any) -> Problem:
     return Problem(source.path, line, col, dotted, message, hint)
 
 
+def check_file(source: SourceFile, taxonomy: Taxonomy) -> tuple[Entry | None, list[Problem]]:
+    """Parse one file and check it against the schema and the taxonomy."""
+    data, found = source.parse()
+    if data is None:
+        return None, found
+    try:
+        return Entry.model_validate(data, context={"taxonomy": taxonomy, "section": source.section}), []
+    except ValidationError as err:
+        return None, [_pydantic_problem(source, e) for e in err.errors()]
+
+
+# Below this many files to check, starting worker processes costs more than it saves.
+PARALLEL_MIN_FILES = 2000
+_worker_taxonomy: Taxonomy | None = None  # set before forking; the workers inherit it
+
+
+def _check_chunk(chunk: list[SourceFile]) -> list[tuple[str | None, list[Problem]]]:
+    """Worker side: each file's entry as JSON (cheap to send back), or its problems."""
+    assert _worker_taxonomy is not None
+    results = []
+    for source in chunk:
+        entry, problems = check_file(source, _worker_taxonomy)
+        results.append((entry.model_dump_json() if entry else None, problems))
+    return results
+
+
+def _check_files(
+    files: list[SourceFile], taxonomy: Taxonomy, workers: int
+) -> list[tuple[Entry | None, str | None, list[Problem]]]:
+    """(entry, its JSON, problems) for each file, on `workers` forked processes when it pays off."""
+    if workers < 2 or len(files) < PARALLEL_MIN_FILES or "fork" not in mp.get_all_start_methods():
+        checked = [check_file(source, taxonomy) for source in files]
+        return [(entry, entry.model_dump_json() if entry else None, found) for entry, found in checked]
+    global _worker_taxonomy
+    _worker_taxonomy = taxonomy
+    size = -(-len(files) // (workers * 4))  # a few chunks per worker evens out their finishing times
+    chunks = [files[i : i + size] for i in range(0, len(files), size)]
+    with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+        results = [r for chunk in pool.map(_check_chunk, chunks) for r in chunk]
+    return [(Entry.model_validate_json(js) if js else None, js, found) for js, found in results]
+
+
 def validate_files(
-    files: Iterable[SourceFile], taxonomy: Taxonomy, cache: BuildCache
+    files: Iterable[SourceFile], taxonomy: Taxonomy, cache: BuildCache, workers: int = 1
 ) -> tuple[list[CatalogEntry], list[Problem], int]:
     """Parse and check each file against the schema and the taxonomy; also returns how many were parsed.
 
     A valid entry is kept in `cache` under its content digest and section (the taxonomy is part of
-    the cache's fingerprint), so an unchanged file is neither parsed nor validated again.
+    the cache's fingerprint), so an unchanged file is neither parsed nor validated again. Files to
+    check are spread over `workers` processes when there are many (a cold run on a big catalog).
     """
+    files = list(files)
+    keys = [f"{source.digest}/{source.section}" for source in files]
+    stored = [cache.get("entry", key) for key in keys]
+    todo = [i for i, record in enumerate(stored) if record is None]
+    checked = dict(zip(todo, _check_files([files[i] for i in todo], taxonomy, workers), strict=True))
     entries: list[CatalogEntry] = []
     problems: list[Problem] = []
-    parsed = 0
-    for source in files:
-        key = f"{source.digest}/{source.section}"
-        stored = cache.get("entry", key)
-        if stored is not None:
+    for i, source in enumerate(files):
+        if i in checked:
+            entry, as_json, found = checked[i]
+            problems.extend(found)
+            if entry is None or as_json is None:
+                continue
+            cache.put("entry", keys[i], as_json)
+        else:
             # Valid when stored, under the same taxonomy and code (the cache's fingerprint): read it
             # back from JSON without the taxonomy checks. JSON, not pickled models: a fifth the cost.
-            entry = Entry.model_validate_json(stored)
-        else:
-            parsed += 1
-            data, found = source.parse()
-            if data is None:
-                problems.extend(found)
-                continue
-            try:
-                entry = Entry.model_validate(data, context={"taxonomy": taxonomy, "section": source.section})
-            except ValidationError as err:
-                problems.extend(_pydantic_problem(source, e) for e in err.errors())
-                continue
-            cache.put("entry", key, entry.model_dump_json())
-        entries.append(CatalogEntry(source.id, source.section, source.path, entry, f"{key}/{source.id}"))
-    return entries, problems, parsed
+            entry = Entry.model_validate_json(stored[i])
+        entries.append(CatalogEntry(source.id, source.section, source.path, entry, f"{keys[i]}/{source.id}"))
+    return entries, problems, len(todo)
 
 
 _NOT_WORD = re.compile(r"[\W_]+")
@@ -219,11 +260,11 @@ def _cache_fingerprint(taxonomy: Taxonomy) -> str:
     )
 
 
-def build_catalog(root: Path, taxonomy: Taxonomy, use_cache: bool = True) -> LoadedCatalog:
+def build_catalog(root: Path, taxonomy: Taxonomy, use_cache: bool = True, workers: int = 1) -> LoadedCatalog:
     """Load, validate and cross-check the tree; the catalog holds every entry that passed."""
     cache = BuildCache(root, _cache_fingerprint(taxonomy), enabled=use_cache)
     files, problems = read_tree(root, taxonomy.section_ids)
-    entries, invalid, parsed = validate_files(files, taxonomy, cache)
+    entries, invalid, parsed = validate_files(files, taxonomy, cache, workers)
     problems += invalid
     problems += cross_check(entries, {f.path: f for f in files})
     problems.sort()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -25,6 +26,8 @@ from alignhub.schema import entry_json_schema_text
 from alignhub.taxonomy import TaxonomyError
 
 OK, PROBLEMS, MISUSE = 0, 1, 2
+# The command line runs no threads of its own, so a big cold run may fork one checker per core.
+WORKERS = os.cpu_count() or 1
 
 
 class UsageError(Exception):
@@ -64,7 +67,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     root = _root(args)
-    loaded = pipeline.load(root, use_cache=not args.no_cache)
+    loaded = pipeline.load(root, use_cache=not args.no_cache, workers=WORKERS)
     if _report(loaded) != OK:
         pipeline.save_cache(loaded)
         print("nothing was written: fix the problems above first", file=sys.stderr)

@@ -36,8 +36,12 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def load(root: Path, use_cache: bool = True) -> LoadedCatalog:
-    """Read the taxonomy and the entries under `root`. Raises TaxonomyError for a broken taxonomy."""
+def load(root: Path, use_cache: bool = True, workers: int = 1) -> LoadedCatalog:
+    """Read the taxonomy and the entries under `root`. Raises TaxonomyError for a broken taxonomy.
+
+    `workers` > 1 lets a big cold run check files in forked processes: only for a caller that
+    runs no other threads (the command line), since forking a threaded process is unsafe.
+    """
     path = taxonomy_file(root)
     try:
         shown = path.relative_to(root).as_posix()
@@ -45,7 +49,7 @@ def load(root: Path, use_cache: bool = True) -> LoadedCatalog:
         shown = path.as_posix()
     with gc_paused():
         taxonomy: Taxonomy = load_taxonomy(path, shown)
-        return build_catalog(root, taxonomy, use_cache=use_cache)
+        return build_catalog(root, taxonomy, use_cache=use_cache, workers=workers)
 
 
 def generate(loaded: LoadedCatalog, root: Path) -> dict[str, str]:

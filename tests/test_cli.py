@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from alignhub import catalog as catalog_module
+from alignhub import validate as validate_module
 from alignhub.catalog import LoadedCatalog, build_catalog
 from alignhub.pipeline import load as load_only
 from alignhub.pipeline import save_cache
@@ -112,7 +112,7 @@ def test_a_taxonomy_change_invalidates_cached_results(root: Path) -> None:
 def test_checking_in_worker_processes_gives_the_same_catalog(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     edit(root, "entries/methods/kto.yaml", "year: 2024", "year: soon")
     serial = load_only(root, use_cache=False)
-    monkeypatch.setattr(catalog_module, "PARALLEL_MIN_FILES", 1)
+    monkeypatch.setattr(validate_module, "PARALLEL_MIN_FILES", 1)
     parallel = load_only(root, use_cache=False, workers=2)
     assert parallel.problems == serial.problems and len(parallel.problems) == 1
     assert [(e.id, e.entry) for e in parallel.catalog.entries] == [(e.id, e.entry) for e in serial.catalog.entries]

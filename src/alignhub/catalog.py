@@ -2,33 +2,22 @@
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import re
 import unicodedata
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
-
 from alignhub import __version__
 from alignhub.buildcache import BuildCache, fingerprint
 from alignhub.loader import SourceFile, read_tree
-from alignhub.models import Entry, Links, Summary, Venue
+from alignhub.models import Entry
 from alignhub.problems import Problem
 from alignhub.suggest import did_you_mean
 from alignhub.taxonomy import Section, Taxonomy, Topic
-
-# Which model describes the mapping at a given location, for "did you mean" on unknown fields.
-_MODEL_AT: dict[tuple[str, ...], type[BaseModel]] = {
-    (): Entry,
-    ("links",): Links,
-    ("venue",): Venue,
-    ("summary",): Summary,
-}
+from alignhub.validate import check_files
 
 
 @dataclass(frozen=True)
@@ -88,79 +77,6 @@ class Catalog:
         return {e.id: e for e in self.entries}
 
 
-def _pydantic_problem(source: SourceFile, error: Any) -> Problem:
-    loc = tuple(error["loc"])
-    dotted = ".".join(str(p) for p in loc)
-    kind = error["type"]
-    if kind == "extra_forbidden":
-        line, col = source.locate(loc, key=True)
-        model = _MODEL_AT.get(tuple(str(p) for p in loc[:-1]))
-        hint = did_you_mean(str(loc[-1]), model.model_fields) if model else ""
-        return Problem(source.path, line, col, dotted, f"unknown field '{loc[-1]}'", hint)
-    if kind == "missing":
-        line, col = source.locate(loc[:-1])
-        model = _MODEL_AT.get(tuple(str(p) for p in loc[:-1]))
-        info = model.model_fields.get(str(loc[-1])) if model else None
-        hint = f"add '{loc[-1]}:'" + (f" — {info.description}" if info and info.description else "")
-        return Problem(source.path, line, col, dotted, "required field is missing", hint)
-    line, col = source.locate(loc)
-    message = error["msg"]
-    if kind == "string_pattern_mismatch":
-        return Problem(source.path, line, col, dotted, "must be a single line without control characters",
-                       "remove line breaks and tabs, or write the value as a folded scalar (>-)")
-    if kind == "string_too_short":
-        return Problem(source.path, line, col, dotted, "must not be empty")
-    if message.startswith("Value error, "):
-        message = message[len("Value error, "):]
-    hint = ""
-    match = re.match(r"^(.*) \(((?:did you mean|expected|move|write|add).*)\)$", message)
-    if match:
-        message, hint = match.groups()
-    return Problem(source.path, line, col, dotted, message, hint)
-
-
-def check_file(source: SourceFile, taxonomy: Taxonomy) -> tuple[Entry | None, list[Problem]]:
-    """Parse one file and check it against the schema and the taxonomy."""
-    data, found = source.parse()
-    if data is None:
-        return None, found
-    try:
-        return Entry.model_validate(data, context={"taxonomy": taxonomy, "section": source.section}), []
-    except ValidationError as err:
-        return None, [_pydantic_problem(source, e) for e in err.errors()]
-
-
-# Below this many files to check, starting worker processes costs more than it saves.
-PARALLEL_MIN_FILES = 2000
-_worker_taxonomy: Taxonomy | None = None  # set before forking; the workers inherit it
-
-
-def _check_chunk(chunk: list[SourceFile]) -> list[tuple[str | None, list[Problem]]]:
-    """Worker side: each file's entry as JSON (cheap to send back), or its problems."""
-    assert _worker_taxonomy is not None
-    results = []
-    for source in chunk:
-        entry, problems = check_file(source, _worker_taxonomy)
-        results.append((entry.model_dump_json() if entry else None, problems))
-    return results
-
-
-def _check_files(
-    files: list[SourceFile], taxonomy: Taxonomy, workers: int
-) -> list[tuple[Entry | None, str | None, list[Problem]]]:
-    """(entry, its JSON, problems) for each file, on `workers` forked processes when it pays off."""
-    if workers < 2 or len(files) < PARALLEL_MIN_FILES or "fork" not in mp.get_all_start_methods():
-        checked = [check_file(source, taxonomy) for source in files]
-        return [(entry, entry.model_dump_json() if entry else None, found) for entry, found in checked]
-    global _worker_taxonomy
-    _worker_taxonomy = taxonomy
-    size = -(-len(files) // (workers * 4))  # a few chunks per worker evens out their finishing times
-    chunks = [files[i : i + size] for i in range(0, len(files), size)]
-    with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
-        results = [r for chunk in pool.map(_check_chunk, chunks) for r in chunk]
-    return [(Entry.model_validate_json(js) if js else None, js, found) for js, found in results]
-
-
 def validate_files(
     files: Iterable[SourceFile], taxonomy: Taxonomy, cache: BuildCache, workers: int = 1
 ) -> tuple[list[CatalogEntry], list[Problem], int]:
@@ -174,7 +90,7 @@ def validate_files(
     keys = [f"{source.digest}/{source.section}" for source in files]
     stored = [cache.get("entry", key) for key in keys]
     todo = [i for i, record in enumerate(stored) if record is None]
-    checked = dict(zip(todo, _check_files([files[i] for i in todo], taxonomy, workers), strict=True))
+    checked = dict(zip(todo, check_files([files[i] for i in todo], taxonomy, workers), strict=True))
     entries: list[CatalogEntry] = []
     problems: list[Problem] = []
     for i, source in enumerate(files):
@@ -248,7 +164,7 @@ class LoadedCatalog:
 
 
 # Modules whose code shapes what the build cache stores: editing one invalidates the cache.
-_CACHED_CODE = ("yamlsafe.py", "models.py", "taxonomy.py", "catalog.py")
+_CACHED_CODE = ("yamlsafe.py", "models.py", "taxonomy.py", "validate.py", "catalog.py")
 
 
 def _cache_fingerprint(taxonomy: Taxonomy) -> str:

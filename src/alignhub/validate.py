@@ -1,0 +1,100 @@
+"""Entry files to Entry models: parsing, schema and taxonomy checks, and problems a contributor can act on.
+
+Files can be checked in forked worker processes when a cold run has thousands of them.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import re
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from alignhub.loader import SourceFile
+from alignhub.models import Entry, Links, Summary, Venue
+from alignhub.problems import Problem
+from alignhub.suggest import did_you_mean
+from alignhub.taxonomy import Taxonomy
+
+# Which model describes the mapping at a given location, for "did you mean" on unknown fields.
+_MODEL_AT: dict[tuple[str, ...], type[BaseModel]] = {
+    (): Entry,
+    ("links",): Links,
+    ("venue",): Venue,
+    ("summary",): Summary,
+}
+
+
+def _pydantic_problem(source: SourceFile, error: Any) -> Problem:
+    loc = tuple(error["loc"])
+    dotted = ".".join(str(p) for p in loc)
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        line, col = source.locate(loc, key=True)
+        model = _MODEL_AT.get(tuple(str(p) for p in loc[:-1]))
+        hint = did_you_mean(str(loc[-1]), model.model_fields) if model else ""
+        return Problem(source.path, line, col, dotted, f"unknown field '{loc[-1]}'", hint)
+    if kind == "missing":
+        line, col = source.locate(loc[:-1])
+        model = _MODEL_AT.get(tuple(str(p) for p in loc[:-1]))
+        info = model.model_fields.get(str(loc[-1])) if model else None
+        hint = f"add '{loc[-1]}:'" + (f" — {info.description}" if info and info.description else "")
+        return Problem(source.path, line, col, dotted, "required field is missing", hint)
+    line, col = source.locate(loc)
+    message = error["msg"]
+    if kind == "string_pattern_mismatch":
+        return Problem(source.path, line, col, dotted, "must be a single line without control characters",
+                       "remove line breaks and tabs, or write the value as a folded scalar (>-)")
+    if kind == "string_too_short":
+        return Problem(source.path, line, col, dotted, "must not be empty")
+    if message.startswith("Value error, "):
+        message = message[len("Value error, "):]
+    hint = ""
+    match = re.match(r"^(.*) \(((?:did you mean|expected|move|write|add).*)\)$", message)
+    if match:
+        message, hint = match.groups()
+    return Problem(source.path, line, col, dotted, message, hint)
+
+
+def check_file(source: SourceFile, taxonomy: Taxonomy) -> tuple[Entry | None, list[Problem]]:
+    """Parse one file and check it against the schema and the taxonomy."""
+    data, found = source.parse()
+    if data is None:
+        return None, found
+    try:
+        return Entry.model_validate(data, context={"taxonomy": taxonomy, "section": source.section}), []
+    except ValidationError as err:
+        return None, [_pydantic_problem(source, e) for e in err.errors()]
+
+
+# Below this many files to check, starting worker processes costs more than it saves.
+PARALLEL_MIN_FILES = 2000
+_worker_taxonomy: Taxonomy | None = None  # set before forking; the workers inherit it
+
+
+def _check_chunk(chunk: list[SourceFile]) -> list[tuple[str | None, list[Problem]]]:
+    """Worker side: each file's entry as JSON (cheap to send back), or its problems."""
+    assert _worker_taxonomy is not None
+    results = []
+    for source in chunk:
+        entry, problems = check_file(source, _worker_taxonomy)
+        results.append((entry.model_dump_json() if entry else None, problems))
+    return results
+
+
+def check_files(
+    files: list[SourceFile], taxonomy: Taxonomy, workers: int
+) -> list[tuple[Entry | None, str | None, list[Problem]]]:
+    """(entry, its JSON, problems) for each file, on `workers` forked processes when it pays off."""
+    if workers < 2 or len(files) < PARALLEL_MIN_FILES or "fork" not in mp.get_all_start_methods():
+        checked = [check_file(source, taxonomy) for source in files]
+        return [(entry, entry.model_dump_json() if entry else None, found) for entry, found in checked]
+    global _worker_taxonomy
+    _worker_taxonomy = taxonomy
+    size = -(-len(files) // (workers * 4))  # a few chunks per worker evens out their finishing times
+    chunks = [files[i : i + size] for i in range(0, len(files), size)]
+    with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+        results = [r for chunk in pool.map(_check_chunk, chunks) for r in chunk]
+    return [(Entry.model_validate_json(js) if js else None, js, found) for js, found in results]

@@ -1,4 +1,4 @@
-"""Safe YAML reading for entry files: plain data out, source positions kept, every trap refused.
+"""Safe YAML reading for entry files: plain data out, positions on demand, every trap refused.
 
 Only the YAML core types are built (strings, numbers, booleans, null, dates, lists, mappings).
 Anchors and aliases, duplicate keys, tabs in indentation, non-UTF-8 bytes, empty files, several

@@ -1,0 +1,230 @@
+"""The concurrent HTTP check: what each URL answers, following redirects, with polite limits.
+
+One aiohttp session; a global cap and a per-host cap on requests in flight; HEAD first, GET where a
+host refuses HEAD; redirects followed by hand so that permanent ones and loops can be told apart;
+timeouts, retries with exponential backoff, and 429/503 ``Retry-After`` honoured up to a cap for
+every request to that host. The result is an `Observation` per URL: what happened, not a verdict
+(the verdict depends on the accepted codes, see report.py, so cached observations stay valid when
+the settings change).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import ssl
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+
+import aiohttp
+from yarl import URL
+
+from alignhub.links.observation import Observation
+from alignhub.links.settings import LinkSettings
+
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+
+
+@dataclass
+class _Host:
+    """Per-host state: its own cap, when it may be asked again, and whether it refuses HEAD."""
+
+    slots: asyncio.Semaphore
+    not_before: float = 0.0  # loop time before which no request goes to this host (Retry-After)
+    head_refused: bool = False
+
+
+@dataclass
+class _Answer:
+    code: int | None = None
+    location: str | None = None
+    retry_after: float | None = None
+    error: str = ""
+    attempts: int = 0
+
+
+def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP date; None if unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None or when.tzinfo is None:
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+def _describe(err: BaseException) -> str:
+    """A short, stable reason for a failed request (no addresses or object reprs)."""
+    if isinstance(err, asyncio.TimeoutError | aiohttp.ServerTimeoutError):
+        return "timeout"
+    if isinstance(err, aiohttp.ClientConnectorCertificateError | aiohttp.ClientSSLError | ssl.SSLError):
+        return "TLS error"
+    if isinstance(err, aiohttp.ClientConnectorDNSError):
+        return "host not found"
+    if isinstance(err, aiohttp.ClientConnectorError):
+        if err.os_error is not None and err.os_error.errno == errno.ECONNREFUSED:
+            return "connection refused"
+        return f"cannot connect ({err.os_error.strerror or err.os_error})" if err.os_error else "cannot connect"
+    if isinstance(err, aiohttp.ServerDisconnectedError):
+        return "server disconnected"
+    if isinstance(err, aiohttp.InvalidURL):
+        return "invalid URL"
+    if isinstance(err, aiohttp.TooManyRedirects):
+        return "too many redirects"
+    if isinstance(err, aiohttp.ClientResponseError):
+        return f"bad response ({err.message})"
+    if isinstance(err, ValueError):
+        return "invalid URL"
+    if isinstance(err, OSError):
+        return f"network error ({err.strerror or type(err).__name__})"
+    return type(err).__name__
+
+
+class Checker:
+    """Checks URLs within the limits of `settings`; create inside a running event loop."""
+
+    def __init__(self, settings: LinkSettings, session: aiohttp.ClientSession) -> None:
+        self.settings = settings
+        self.session = session
+        self.slots = asyncio.Semaphore(settings.concurrency)
+        self.hosts: dict[str, _Host] = {}
+        self.timeout = aiohttp.ClientTimeout(total=settings.timeout)
+
+    def _host(self, url: str) -> _Host:
+        key = (URL(url).host or "").lower()
+        if key not in self.hosts:
+            self.hosts[key] = _Host(asyncio.Semaphore(self.settings.per_host))
+        return self.hosts[key]
+
+    async def _send(self, method: str, url: str, host: _Host) -> _Answer:
+        """One request. The host's slot is taken before the global one, so that tasks queued behind
+        a busy host do not keep other hosts waiting."""
+        loop = asyncio.get_running_loop()
+        async with host.slots:
+            wait = host.not_before - loop.time()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            async with self.slots:
+                try:
+                    async with self.session.request(
+                        method, URL(url), allow_redirects=False, timeout=self.timeout
+                    ) as response:
+                        return _Answer(
+                            code=response.status,
+                            location=response.headers.get("Location"),
+                            retry_after=retry_after_seconds(response.headers.get("Retry-After")),
+                        )
+                except (aiohttp.ClientError, asyncio.TimeoutError, OSError, ValueError) as err:
+                    return _Answer(error=_describe(err))
+
+    async def _ask(self, method: str, url: str, host: _Host) -> _Answer:
+        """A request with retries: backoff for errors and 5xx, Retry-After (capped) for 429/503."""
+        settings = self.settings
+        loop = asyncio.get_running_loop()
+        attempt = 0
+        while True:
+            answer = await self._send(method, url, host)
+            attempt += 1
+            answer.attempts = attempt
+            retryable = answer.error not in ("", "invalid URL", "host not found", "TLS error") or (
+                answer.code in settings.retry_statuses
+            )
+            if not retryable or attempt > settings.retries:
+                return answer
+            delay = settings.backoff * 2 ** (attempt - 1)
+            if answer.retry_after is not None and answer.code in (429, 503):
+                delay = min(answer.retry_after, settings.max_retry_after)
+                # The whole host is asked to wait, not only this URL.
+                host.not_before = max(host.not_before, loop.time() + delay)
+            await asyncio.sleep(delay)
+
+    async def check(self, url: str) -> Observation:
+        """Follow `url` to its final answer."""
+        started = time.time()
+        method = "HEAD"
+        redirects: list[tuple[int, str]] = []
+        seen = {url}
+        current = url
+
+        def finish(answer: _Answer, error: str = "") -> Observation:
+            return Observation(
+                url=url,
+                code=answer.code,
+                error=error or answer.error,
+                redirects=tuple(redirects),
+                method=method,
+                attempts=answer.attempts,
+                checked=started,
+            )
+
+        while True:
+            try:
+                host = self._host(current)
+            except ValueError:  # e.g. a malformed IPv6 literal: yarl cannot even find the host
+                return finish(_Answer(attempts=0), "invalid URL")
+            if host.head_refused:
+                method = "GET"
+            answer = await self._ask(method, current, host)
+            if method == "HEAD" and answer.code in self.settings.head_refused:
+                # 405/501 say "not HEAD here" for the whole host; a 403 may be about this page only.
+                host.head_refused = host.head_refused or answer.code in (405, 501)
+                method = "GET"
+                continue
+            if answer.error or answer.code not in REDIRECTS or not answer.location:
+                return finish(answer)
+            try:
+                target = str(URL(current).join(URL(answer.location)))
+            except ValueError:
+                return finish(answer, "bad redirect location")
+            redirects.append((int(answer.code or 0), target))
+            if target in seen:
+                return finish(answer, "redirect loop")
+            if len(redirects) > self.settings.max_redirects:
+                return finish(answer, "too many redirects")
+            seen.add(target)
+            current = target
+            method = "HEAD"
+
+
+def new_session(settings: LinkSettings) -> aiohttp.ClientSession:
+    connector = aiohttp.TCPConnector(limit=settings.concurrency, limit_per_host=0, ttl_dns_cache=600)
+    return aiohttp.ClientSession(
+        connector=connector,
+        headers={"User-Agent": settings.user_agent, "Accept": "text/html,application/xhtml+xml,*/*;q=0.8"},
+        cookie_jar=aiohttp.DummyCookieJar(),
+        # Some sites send very long headers (content security policies); aiohttp's 8 KiB default refuses them.
+        max_line_size=65536,
+        max_field_size=65536,
+    )
+
+
+async def check_all(
+    urls: Iterable[str], settings: LinkSettings, done: Callable[[Observation], None] | None = None
+) -> dict[str, Observation]:
+    """Check every URL concurrently; `done` is called as each one finishes (for a progress bar)."""
+    results: dict[str, Observation] = {}
+    async with new_session(settings) as session:
+        checker = Checker(settings, session)
+
+        async def one(url: str) -> None:
+            results[url] = observation = await checker.check(url)
+            if done is not None:
+                done(observation)
+
+        await asyncio.gather(*(one(url) for url in urls))
+    return results
+
+
+def run_checks(
+    urls: Iterable[str], settings: LinkSettings, done: Callable[[Observation], None] | None = None
+) -> dict[str, Observation]:
+    """`check_all` from synchronous code."""
+    return asyncio.run(check_all(list(urls), settings, done))

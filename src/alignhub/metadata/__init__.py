@@ -1,0 +1,11 @@
+"""Fetched metadata: the clients `alignhub enrich` and `alignhub add` use, and the committed cache they fill.
+
+Only `enrich` and `add` talk to the network. Everything else — `validate`, `build`, the site — reads
+the cache through `lookup`, which touches files only.
+"""
+
+from __future__ import annotations
+
+from alignhub.metadata.lookup import Author, EntryMetadata, RepoStatus, lookup
+
+__all__ = ["Author", "EntryMetadata", "RepoStatus", "lookup"]

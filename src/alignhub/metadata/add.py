@@ -1,0 +1,266 @@
+"""`alignhub add`: a new entry file from an arXiv or OpenReview id, ready for its summary.
+
+The file gets what the source knows (title, authors, year, venue, links) plus the editor's schema
+comment, and empty ``summary.en`` / ``summary.zh`` that `alignhub validate` rejects until the
+contributor writes them. A paper already in the catalog (same id or same title) is refused, naming
+the entry that has it. This is the only place alignhub creates an entry file; it never edits one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from alignhub import fsutil
+from alignhub.catalog import Catalog, normalized_title
+from alignhub.loader import ENTRIES_DIR, ID_PATTERN
+from alignhub.metadata.arxiv import ArxivSource
+from alignhub.metadata.ids import openreview_id, split_arxiv
+from alignhub.metadata.openreview import OpenReviewSource
+from alignhub.metadata.outcomes import Failed, Fetched, NotFound, SourceUnavailable
+from alignhub.metadata.records import ArxivRecord, OpenReviewRecord
+from alignhub.metadata.settings import Settings
+from alignhub.metadata.store import Store
+from alignhub.suggest import did_you_mean
+from alignhub.yamlsafe import parse_document
+
+SCHEMA_COMMENT = "# yaml-language-server: $schema=../../schema/entry.schema.json\n"
+# The type a new entry starts with when --type is not given; the contributor checks it.
+DEFAULT_TYPES = {"methods": "method", "datasets": "dataset", "evaluation": "benchmark"}
+FALLBACK_TYPE = "analysis"
+_SLUG_WORDS = 6
+
+
+class AddUsage(Exception):
+    """The command line names a section, topic, type, tag or id that cannot work (exit 2)."""
+
+
+class AddError(Exception):
+    """The paper cannot be added: already listed, not found, or the source failed (exit 1)."""
+
+
+@dataclass
+class AddRequest:
+    paper: str  # arXiv id (any form) or OpenReview forum id / URL
+    section: str
+    topic: str
+    entry_id: str | None = None
+    type: str | None = None
+    tags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Added:
+    path: Path
+    shown: str  # relative to the root
+    entry_id: str
+    type_guessed: bool
+
+
+def _check_request(request: AddRequest, catalog: Catalog) -> str:
+    """The entry type to use; AddUsage for anything the taxonomy does not know."""
+    taxonomy = catalog.taxonomy
+    section = taxonomy.section_by_id.get(request.section)
+    if section is None:
+        raise AddUsage(f"unknown section '{request.section}' ({did_you_mean(request.section, taxonomy.section_ids)})")
+    topics = [t.id for t in section.topics]
+    if request.topic not in topics:
+        owner = taxonomy.topic_by_id.get(request.topic)
+        if owner:
+            raise AddUsage(f"topic '{request.topic}' belongs to section '{owner[0].id}', not '{section.id}'")
+        raise AddUsage(f"unknown topic '{request.topic}' for section '{section.id}' "
+                       f"({did_you_mean(request.topic, topics)})")
+    kind = request.type or DEFAULT_TYPES.get(section.id, FALLBACK_TYPE)
+    if kind not in taxonomy.types:
+        raise AddUsage(f"unknown type '{kind}' ({did_you_mean(kind, taxonomy.types)})")
+    for tag in request.tags:
+        if tag not in taxonomy.tag_labels:
+            raise AddUsage(f"unknown tag '{tag}' ({did_you_mean(tag, taxonomy.tag_labels)})")
+    if request.entry_id is not None and not ID_PATTERN.match(request.entry_id):
+        raise AddUsage(f"'{request.entry_id}' is not a valid entry id (lowercase letters, digits and single hyphens)")
+    return kind
+
+
+def _paper(text: str) -> tuple[str, str]:
+    """("arxiv", base id) or ("openreview", forum id)."""
+    try:
+        return "arxiv", split_arxiv(text)[0]
+    except ValueError as err:
+        forum = openreview_id(text)
+        if forum:
+            return "openreview", forum
+        raise AddUsage(f"'{text}' is neither an arXiv id ({err}) nor an OpenReview forum id") from None
+
+
+def _ascii_words(text: str) -> list[str]:
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return re.findall(r"[a-z0-9]+", plain)
+
+
+def short_name(title: str) -> str | None:
+    """ "KTO: Model Alignment as …" → "KTO": a one-word name before a colon, with a capital or digit."""
+    head, colon, _ = title.partition(":")
+    head = head.strip()
+    if colon and " " not in head and len(head) <= 20 and re.search(r"[A-Z0-9]", head[1:] or head):
+        return head
+    return None
+
+
+def slug(title: str, short: str | None) -> str:
+    """An entry id from the paper: its short name, else the words before a colon, else the first words."""
+    head, colon, _ = title.partition(":")
+    source = short or (head if colon and len(head.split()) <= _SLUG_WORDS else title)
+    words = _ascii_words(source)
+    if len(words) > 1 and words[0] in ("a", "an", "the"):
+        words = words[1:]
+    return "-".join(words[:_SLUG_WORDS]) or "paper"
+
+
+def _listed(root: Path, catalog: Catalog) -> list[tuple[str, str | None, str | None, str]]:
+    """(path, arXiv id, OpenReview id, normalized title) of every entry file, valid or not.
+
+    Files that do not validate yet (an entry just added and not yet summarised) are not in the
+    catalog, but they still hold the paper: they are read raw, with the safe parser.
+    """
+    listed = [(e.path, e.entry.links.arxiv, e.entry.links.openreview, normalized_title(e.entry.title))
+              for e in catalog.entries]
+    known = {e.path for e in catalog.entries}
+    for path in sorted((root / ENTRIES_DIR).glob("*/*.yaml")):
+        shown = path.relative_to(root).as_posix()
+        if shown in known:
+            continue
+        try:
+            data, _ = parse_document(path.read_bytes())
+        except OSError:
+            continue
+        if not isinstance(data, dict):
+            continue
+        links = data.get("links") if isinstance(data.get("links"), dict) else {}
+        arxiv_id = str(links.get("arxiv") or "").strip() or None
+        with contextlib.suppress(ValueError):  # a malformed id stays as written
+            arxiv_id = split_arxiv(arxiv_id)[0] if arxiv_id else None
+        forum = str(links.get("openreview") or "").strip() or None
+        listed.append((shown, arxiv_id, forum, normalized_title(str(data.get("title") or ""))))
+    return listed
+
+
+def _unique_id(wanted: str, catalog: Catalog, root: Path, explicit: bool) -> str:
+    taken = set(catalog.by_id) | {p.stem for p in (root / ENTRIES_DIR).glob("*/*.yaml")}
+    if wanted not in taken:
+        return wanted
+    if explicit:
+        raise AddError(f"an entry with id '{wanted}' already exists; choose another --id")
+    number = 2
+    while f"{wanted}-{number}" in taken:
+        number += 1
+    return f"{wanted}-{number}"
+
+
+class _Flow(list):  # type: ignore[type-arg]
+    """A list written on one line, as entries write authors and tags."""
+
+
+class _FlowMap(dict):  # type: ignore[type-arg]
+    """A mapping written on one line, as entries write their venue."""
+
+
+class _Quoted(str):
+    """A string always written in double quotes (titles, arXiv ids that would otherwise read as numbers)."""
+
+
+class _EntryDumper(yaml.SafeDumper):
+    pass
+
+
+_EntryDumper.add_representer(_Flow, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=True))
+_EntryDumper.add_representer(
+    _FlowMap, lambda d, v: d.represent_mapping("tag:yaml.org,2002:map", list(v.items()), flow_style=True))
+_EntryDumper.add_representer(
+    _Quoted, lambda d, v: d.represent_scalar("tag:yaml.org,2002:str", str(v), style='"'))
+_EntryDumper.add_representer(  # empty summaries as "" — plainly a blank to fill in
+    str, lambda d, v: d.represent_scalar("tag:yaml.org,2002:str", v, style='"' if v == "" else None))
+
+
+def entry_text(data: Mapping[str, Any]) -> str:
+    """The entry file: the schema comment, then the fields in the schema's order."""
+    body = yaml.dump(dict(data), Dumper=_EntryDumper, sort_keys=False, allow_unicode=True, width=10**6,
+                     default_flow_style=False)
+    return SCHEMA_COMMENT + body
+
+
+def entry_data(record: ArxivRecord | OpenReviewRecord, source: str, kind: str, request: AddRequest,
+               catalog: Catalog, today: date) -> dict[str, Any]:
+    short = short_name(record.title)
+    data: dict[str, Any] = {"title": _Quoted(record.title)}
+    if short:
+        data["short_name"] = short
+    data["type"] = kind
+    data["topic"] = request.topic
+    if isinstance(record, ArxivRecord):
+        data["authors"] = _Flow(a.name for a in record.authors)
+        data["year"] = record.published.year
+        links: dict[str, Any] = {"arxiv": _Quoted(record.id)}
+        if record.doi:
+            links["doi"] = record.doi
+    else:
+        data["authors"] = _Flow(record.authors)
+        venue = record.venue if record.status == "accepted" else None
+        year = (record.published.year if record.published else None) or (venue.year if venue else None)
+        data["year"] = year or today.year
+        name = catalog.taxonomy.canonical_venue(venue.name) if venue else None
+        if venue and name:
+            fields = {"name": name, "year": venue.year, "track": venue.track, "workshop": venue.workshop,
+                      "presentation": venue.presentation}
+            data["venue"] = _FlowMap((k, v) for k, v in fields.items() if v is not None)
+        links = {"openreview": record.id}
+    data["links"] = links
+    data["tags"] = _Flow(request.tags)
+    data["summary"] = {"en": "", "zh": ""}
+    data["added"] = today
+    return data
+
+
+def add(root: Path, catalog: Catalog, request: AddRequest, settings: Settings, env: Mapping[str, str],
+        today: date | None = None) -> Added:
+    """Fetch the paper, refuse a duplicate, write ``entries/<section>/<id>.yaml`` and cache the record."""
+    kind = _check_request(request, catalog)
+    source, key = _paper(request.paper)
+    listed = _listed(root, catalog)
+    for path, arxiv_id, forum, _ in listed:
+        if key in (arxiv_id, forum):
+            raise AddError(f"{key} is already in the catalog: {path}")
+
+    client = ArxivSource(settings) if source == "arxiv" else OpenReviewSource(settings, env)
+    try:
+        outcome = client.fetch_batch([key])[key]
+    except SourceUnavailable as err:
+        raise AddError(err.notice) from None
+    if isinstance(outcome, NotFound):
+        raise AddError(f"{key}: {outcome.reason}")
+    if isinstance(outcome, Failed):
+        raise AddError(f"{key}: {outcome.message}")
+    assert isinstance(outcome, Fetched)
+    record = outcome.record
+    assert isinstance(record, ArxivRecord | OpenReviewRecord)
+
+    title = normalized_title(record.title)
+    for path, _, _, other in listed:
+        if other == title:
+            raise AddError(f'"{record.title}" is already in the catalog: {path}')
+
+    entry_id = _unique_id(request.entry_id or slug(record.title, short_name(record.title)), catalog, root,
+                          explicit=request.entry_id is not None)
+    shown = f"{ENTRIES_DIR}/{request.section}/{entry_id}.yaml"
+    path = root / shown
+    data = entry_data(record, source, kind, request, catalog, today or date.today())
+    fsutil.atomic_write_text(path, entry_text(data))
+    Store(root).write(source, record)
+    return Added(path, shown, entry_id, type_guessed=request.type is None)

@@ -1,0 +1,44 @@
+"""The `enrich` and `add` command lines; kept apart from the clients so parsing imports no HTTP code."""
+
+from __future__ import annotations
+
+import argparse
+
+from alignhub.metadata.records import SOURCES
+
+
+class Misuse(Exception):
+    """The command line cannot work (exit 2)."""
+
+
+ENRICH_HELP = ("Fetch arXiv, OpenReview, Semantic Scholar and GitHub metadata into the metadata/ cache "
+               "(the only command that asks those APIs).")
+ADD_HELP = "Create entries/<section>/<id>.yaml for an arXiv or OpenReview paper, ready for its summary."
+
+
+ENRICH_EPILOG = (
+    "Records are written to metadata/<source>/ after every batch; an interrupted run resumes where it stopped. "
+    "Credentials: OPENREVIEW_USERNAME and OPENREVIEW_PASSWORD (or OPENREVIEW_TOKEN), S2_API_KEY, GITHUB_TOKEN. "
+    "Pacing: ALIGNHUB_ARXIV_DELAY (default 3 s), ALIGNHUB_ARXIV_BATCH (≤ 100), ALIGNHUB_HTTP_TIMEOUT (30 s), "
+    "ALIGNHUB_HTTP_RETRIES, ALIGNHUB_HTTP_BACKOFF, ALIGNHUB_HTTP_MAX_WAIT; in pyproject.toml, "
+    "[tool.alignhub.enrich] takes arxiv_delay, arxiv_batch, timeout, retries, backoff, max_wait (the environment "
+    "wins). Endpoints: ALIGNHUB_ARXIV_API, "
+    "ALIGNHUB_OPENREVIEW_API (v2), ALIGNHUB_OPENREVIEW_API_V1, ALIGNHUB_S2_API, ALIGNHUB_GITHUB_API."
+)
+
+
+def add_enrich_arguments(p: argparse.ArgumentParser) -> None:
+    p.epilog = ENRICH_EPILOG
+    p.add_argument("ids", nargs="*", metavar="ID", help="entry ids, arXiv ids or OpenReview ids (default: every entry)")
+    p.add_argument("--refresh", action="store_true", help="ask again for papers already in the cache")
+    p.add_argument("--source", action="append", choices=SOURCES, metavar="{" + ",".join(SOURCES) + "}",
+                   help="ask only this source (repeatable; default: all of them)")
+
+
+def add_add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paper", help="arXiv id (2305.18290, hep-th/9901001, an arxiv.org URL) or OpenReview forum id")
+    p.add_argument("--section", required=True, help="the section folder, e.g. methods")
+    p.add_argument("--topic", required=True, help="a topic of that section, e.g. offline-preference-optimization")
+    p.add_argument("--id", dest="entry_id", metavar="ID", help="the entry id (default: from the short name or title)")
+    p.add_argument("--type", help="the entry type (default: from the section)")
+    p.add_argument("--tag", dest="tags", action="append", default=[], metavar="TAG", help="a tag (repeatable)")

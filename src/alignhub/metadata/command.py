@@ -1,0 +1,74 @@
+"""Running `enrich` and `add`: progress bars, printing and exit codes; `cli.py` only wires them in."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from tqdm import tqdm
+
+from alignhub import pipeline
+from alignhub.metadata.add import AddError, AddRequest, AddUsage, add
+from alignhub.metadata.arguments import Misuse
+from alignhub.metadata.enrich import Enrichment, Progress, UnknownEntry, enrich, select
+from alignhub.metadata.records import SOURCES
+from alignhub.metadata.report import summary_lines
+from alignhub.metadata.settings import load_settings
+from alignhub.problems import summarize
+
+
+def _progress(source: str, total: int) -> Progress:
+    # disable=None: a bar on a terminal, nothing in logs and pipes.
+    return tqdm(total=total, desc=source, unit="id", file=sys.stderr, disable=None, leave=False, dynamic_ncols=True)
+
+
+def _notice(message: str) -> None:
+    tqdm.write(message, file=sys.stderr)
+
+
+def run_enrich(args: argparse.Namespace, root: Path) -> int:
+    settings = load_settings(root)
+    loaded = pipeline.load(root)
+    if loaded.problems:
+        _notice(f"note: {summarize(loaded.problems)}; entries that do not validate are left out "
+                "(run `alignhub validate`)")
+    try:
+        entries = select(loaded.catalog, args.ids)
+    except UnknownEntry as err:
+        raise Misuse(str(err)) from None
+    sources = list(dict.fromkeys(args.source or SOURCES))
+    result = Enrichment()
+    try:
+        enrich(root, entries, sources, settings, refresh=args.refresh, progress=_progress, notice=_notice,
+               result=result)
+    except KeyboardInterrupt:
+        print("\n".join(summary_lines(result)))
+        print("interrupted: every finished batch is saved in metadata/; run the same command again to resume",
+              file=sys.stderr)
+        return 130
+    print("\n".join(summary_lines(result)))
+    if result.failed:
+        print(f"{result.failed} failed: run `alignhub enrich` again later to retry them", file=sys.stderr)
+        return 1
+    return 0
+
+
+def run_add(args: argparse.Namespace, root: Path) -> int:
+    settings = load_settings(root)
+    loaded = pipeline.load(root)
+    request = AddRequest(args.paper, args.section, args.topic, args.entry_id, args.type, list(args.tags))
+    try:
+        added = add(root, loaded.catalog, request, settings, os.environ)
+    except AddUsage as err:
+        raise Misuse(str(err)) from None
+    except AddError as err:
+        print(f"alignhub add: {err}", file=sys.stderr)
+        return 1
+    print(f"wrote {added.shown}")
+    todo = "write summary.en and summary.zh (one sentence each, in your own words)"
+    if added.type_guessed:
+        todo += ", check the type (guessed from the section) and the tags"
+    print(f"next: {todo}, then run `alignhub validate`")
+    return 0

@@ -1,0 +1,145 @@
+"""One HTTP session for every metadata API: a timeout on every request and patient, bounded retries.
+
+Rate limits are the normal case with these APIs (arXiv answers 429/503 even to polite clients), so a
+429 or 5xx is retried after the server's ``Retry-After`` (seconds or an HTTP date) or, without one,
+after an exponential backoff; a timeout or a dropped connection is retried the same way. Whatever
+still fails becomes a `FetchError` naming the URL — never a traceback.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import requests
+
+from alignhub import __version__
+from alignhub.metadata.settings import HttpSettings
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+USER_AGENT = f"alignhub/{__version__} (catalog metadata; python-requests)"
+
+
+def short_url(url: str, limit: int = 160) -> str:
+    """URLs of batch requests hold a hundred ids; messages show their start."""
+    return url if len(url) <= limit else url[: limit - 1] + "…"
+
+
+class FetchError(Exception):
+    """No usable answer from `url`. `connection` is set when the host could not be reached at all."""
+
+    def __init__(self, url: str, message: str, *, connection: bool = False, status: int | None = None) -> None:
+        super().__init__(message)
+        self.url = url
+        self.message = message
+        self.connection = connection
+        self.status = status
+
+    def __str__(self) -> str:
+        return f"{self.message} ({short_url(self.url)})"
+
+
+def retry_after(response: requests.Response, now: datetime | None = None) -> float | None:
+    """Seconds the server asks us to wait, from ``Retry-After`` as a number or an HTTP date."""
+    value = response.headers.get("Retry-After", "").strip()
+    if not value:
+        return None
+    if re.fullmatch(r"\d+(\.\d+)?", value):
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
+
+
+def _connection_reason(err: Exception) -> str:
+    """The OS's words ("Connection refused") rather than urllib3's nested repr."""
+    match = re.search(r"\[Errno -?\d+\] ([^'\")\]]+)", str(err))
+    if match:
+        return match.group(1).strip()
+    if "RemoteDisconnected" in str(err) or "Connection aborted" in str(err):
+        return "the server closed the connection without answering"
+    return type(err).__name__
+
+
+class Session(requests.Session):
+    """A requests session that adds the timeout, the retries and the pacing; `sent` counts requests sent.
+
+    `min_interval` is the least time between the start of one request and the next (arXiv asks for
+    three seconds), retries included; it is kept here rather than by each client so that a request
+    that ends in an exception still counts.
+    """
+
+    def __init__(self, settings: HttpSettings, *, min_interval: float = 0.0,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        super().__init__()
+        self.settings = settings
+        self.min_interval = min_interval
+        self.sleep = sleep
+        self.sent = 0
+        self.headers["User-Agent"] = USER_AGENT
+        self._last_sent: float | None = None
+
+    def _pace(self) -> None:
+        if self._last_sent is not None:
+            gap = self.min_interval - (time.monotonic() - self._last_sent)
+            if gap > 0:
+                self.sleep(gap)
+        self._last_sent = time.monotonic()
+
+    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        kwargs.setdefault("timeout", self.settings.timeout)
+        shown = url.decode() if isinstance(url, bytes) else str(url)
+        attempt = 0
+        while True:
+            wait: float | None = None
+            connection = False
+            status = None
+            self._pace()
+            try:
+                self.sent += 1
+                response = super().request(method, url, *args, **kwargs)
+            except requests.Timeout:
+                problem = f"no answer within {kwargs['timeout']:g} s"
+            except requests.ConnectionError as err:
+                problem, connection = f"cannot connect: {_connection_reason(err)}", True
+            except requests.RequestException as err:
+                raise FetchError(shown, f"request failed: {err}") from None
+            else:
+                if response.status_code not in RETRY_STATUSES:
+                    return response
+                status = response.status_code
+                problem = f"HTTP {status} {response.reason or ''}".rstrip()
+                wait = retry_after(response)
+                if wait is not None and wait > self.settings.max_wait:
+                    raise FetchError(shown, f"{problem}: the server asks to wait {wait:.0f} s, longer than the "
+                                            f"{self.settings.max_wait:g} s allowed (ALIGNHUB_HTTP_MAX_WAIT)",
+                                     status=status)
+            if attempt >= self.settings.retries:
+                tries = "1 try" if attempt == 0 else f"{attempt + 1} tries"
+                raise FetchError(shown, f"{problem} ({tries})", connection=connection, status=status)
+            if wait is None:
+                wait = min(self.settings.backoff * 2**attempt, self.settings.max_wait)
+            self.sleep(wait)
+            attempt += 1
+
+
+def json_body(response: requests.Response) -> Any:
+    """The decoded JSON of a response; FetchError when the server sent something else (an HTML page)."""
+    content_type = response.headers.get("Content-Type", "")
+    if "json" not in content_type.lower():
+        kind = "an HTML page" if "html" in content_type.lower() else f"'{content_type or 'no content type'}'"
+        raise FetchError(response.url, f"expected JSON, got {kind} (HTTP {response.status_code})",
+                         status=response.status_code)
+    try:
+        return response.json()
+    except ValueError:
+        raise FetchError(response.url, f"the JSON body does not parse (HTTP {response.status_code})",
+                         status=response.status_code) from None

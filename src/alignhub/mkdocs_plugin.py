@@ -1,0 +1,197 @@
+"""The `alignhub` MkDocs plugin: the catalog's pages, in English at / and Chinese at /zh/, in memory.
+
+Events, each with one job:
+- on_config: add the theme overrides, stylesheet and filter script; put the generated pages in the nav.
+- on_files:  load the catalog through the same pipeline as the CLI and add every generated page and
+             download as `File.generated` (nothing is written under docs/).
+- on_nav:    build the Chinese navigation from the same structure.
+- on_page_context: give each page its language and its counterpart in the other language.
+- on_post_build: write zh/sitemap.xml, which Material's language selector asks for.
+- on_serve:  rebuild when an entry (or the metadata cache) changes.
+
+mkdocs-static-i18n cannot be used here: it rejects in-memory pages (research/api-brief.md §6).
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation, get_navigation
+from mkdocs.structure.pages import Page
+
+from alignhub import fsutil, pipeline
+from alignhub.catalog import Catalog
+from alignhub.exports import FEED_SIZE
+from alignhub.loader import ENTRIES_DIR
+from alignhub.metadata import lookup
+from alignhub.metadata.store import METADATA_DIR
+from alignhub.problems import summarize
+from alignhub.resources import templates_dir
+from alignhub.site import urls
+from alignhub.site.pages import NEWEST, ZH_TAG, Site, SiteOptions, render_site
+from alignhub.site.templating import SITE_TEMPLATES
+from alignhub.taxonomy import TaxonomyError
+
+THEME_OVERRIDES = "theme"
+
+
+class AlignhubConfig(base.Config):
+    root = c.Optional(c.Dir(exists=True))
+    """The catalog root holding entries/ (default: the folder of mkdocs.yml)."""
+    newest = c.Type(int, default=NEWEST)
+    """How many of the newest additions the home page lists."""
+    feed_size = c.Type(int, default=FEED_SIZE)
+    """How many of the newest additions the Atom feed carries."""
+
+
+class AlignhubPlugin(BasePlugin[AlignhubConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.site: Site | None = None
+        self.user_nav: list[Any] = []
+        self.zh_nav: Navigation | None = None
+        self.alternates: dict[str, dict[str, str]] = {}
+        self._config_dir = Path.cwd()
+
+    @property
+    def root(self) -> Path:
+        return Path(self.config.root).resolve() if self.config.root else self._config_dir
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self._config_dir = Path(config.config_file_path or ".").resolve().parent
+        templates = templates_dir(self.root)
+        overrides = templates / SITE_TEMPLATES / THEME_OVERRIDES
+        if str(overrides) not in config.theme.dirs:
+            config.theme.dirs.insert(0, str(overrides))
+        for css in (urls.ASSETS + "alignhub.css",):
+            if css not in config.extra_css:
+                config.extra_css.append(css)
+        scripts = [str(s) for s in config.extra_javascript]
+        if urls.ASSETS + "filter.js" not in scripts:
+            config.extra_javascript.append(urls.ASSETS + "filter.js")
+        # The nav given in mkdocs.yml lists the hand-written pages; the generated ones go first.
+        self.user_nav = list(config.nav or [])
+        return config
+
+    @event_priority(50)  # before the tags and search plugins read the files
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        root = self.root
+        if not (root / ENTRIES_DIR).is_dir():
+            raise PluginError(f"alignhub: no {ENTRIES_DIR}/ folder in {root} (set the plugin's `root` option)")
+        try:
+            loaded = pipeline.load(root)
+        except TaxonomyError as err:
+            raise PluginError("alignhub: the taxonomy is broken:\n" + str(err)) from None
+        if loaded.problems:
+            lines = [p.format() for p in loaded.problems] + [summarize(loaded.problems)]
+            raise PluginError("alignhub: the catalog has problems (run `alignhub validate`):\n" + "\n".join(lines))
+        options = SiteOptions(
+            use_directory_urls=config.use_directory_urls,
+            site_url=config.site_url or None,
+            newest=self.config.newest,
+            feed_size=self.config.feed_size,
+        )
+        abstracts = cached_abstracts(root, loaded.catalog)
+        try:
+            self.site = render_site(loaded.catalog, templates_dir(root), abstracts, options)
+        except jinja2.TemplateError as err:
+            where = f"{err.filename}:{err.lineno}: " if isinstance(err, jinja2.TemplateSyntaxError) else ""
+            raise PluginError(f"alignhub: template error: {where}{err.message or err}") from None
+        except (OSError, ValueError) as err:
+            raise PluginError(f"alignhub: {err}") from None
+        for file in files:  # hand-written Chinese pages belong to the Chinese nav, built in on_nav
+            if file.src_uri.startswith(urls.ZH_PREFIX) and file.inclusion.is_in_nav():
+                file.inclusion = InclusionLevel.NOT_IN_NAV
+        for src_uri, text in sorted({**self.site.pages, **self.site.files}.items()):
+            if files.get_file_from_path(src_uri) is not None:
+                raise PluginError(f"alignhub: docs/{src_uri} is in the way of the generated page of that name; "
+                                  "move or rename it (generated pages are never committed under docs/)")
+            chinese = src_uri.startswith(urls.ZH_PREFIX)
+            inclusion = InclusionLevel.NOT_IN_NAV if chinese else InclusionLevel.UNDEFINED
+            files.append(File.generated(config, src_uri, content=text, inclusion=inclusion))
+        config.nav = self.site.nav["en"] + self.user_nav
+        return files
+
+    def _zh_nav_items(self, files: Files) -> list[Any]:
+        """The Chinese nav: generated Chinese pages, then the hand-written pages that have a zh/ copy."""
+        assert self.site is not None
+        items: list[Any] = list(self.site.nav["zh"])
+        for item in self.user_nav:
+            path = next(iter(item.values())) if isinstance(item, dict) else item
+            if isinstance(path, str) and files.get_file_from_path(urls.ZH_PREFIX + path) is not None:
+                items.append(urls.ZH_PREFIX + path)
+        return items
+
+    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
+        zh_config = copy.copy(config)
+        zh_config.nav = self._zh_nav_items(files)
+        zh_files = Files([f for f in files if f.src_uri.startswith(urls.ZH_PREFIX)])
+        self.zh_nav = get_navigation(zh_files, zh_config)
+        home = files.get_file_from_path(urls.ZH_PREFIX + urls.HOME)
+        self.zh_nav.homepage = home.page if home is not None else None
+        self.alternates = _alternates(files)
+        return nav
+
+    def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        chinese = page.file.src_uri.startswith(urls.ZH_PREFIX)
+        page.meta.setdefault("alignhub_lang", "zh" if chinese else "en")
+        page.meta["alignhub_alternates"] = self.alternates.get(page.file.src_uri, {})
+        if chinese and isinstance(page.meta.get("tags"), list):
+            page.meta["tags"] = [*page.meta["tags"], ZH_TAG]
+        return markdown
+
+    @event_priority(100)  # before the search plugin indexes the page and its tags
+    def on_page_context(self, context: dict[str, Any], /, *, page: Page, config: MkDocsConfig,
+                        nav: Navigation) -> dict[str, Any]:
+        if page.file.generated_by == "alignhub" and "tags" in page.meta:
+            # The tags plugin has read them by now. Search would copy a section page's tags (every
+            # tag of its entries) into each entry's record and rank by them; leave them out.
+            page.meta["tags"] = []
+        if page.meta.get("alignhub_lang") == "zh" and self.zh_nav is not None:
+            context["nav"] = self.zh_nav
+        return context
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        # Material fetches sitemap.xml below every `extra.alternate` link; give the Chinese one its own.
+        if self.zh_nav is None:
+            return
+        env = config.theme.get_env()
+        pages = [p.file for p in self.zh_nav.pages]
+        text = env.get_template("sitemap.xml").render(pages=pages)
+        fsutil.atomic_write_text(Path(config.site_dir) / urls.ZH_PREFIX / "sitemap.xml", text)
+
+    def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
+        server.watch(str(self.root / ENTRIES_DIR))
+        server.watch(str(templates_dir(self.root) / SITE_TEMPLATES))
+        if (self.root / METADATA_DIR).is_dir():
+            server.watch(str(self.root / METADATA_DIR))
+        return server
+
+
+def cached_abstracts(root: Path, catalog: Catalog) -> dict[str, str]:
+    """Abstracts from the committed metadata cache (files only, never the network), by entry id."""
+    return {entry_id: meta.abstract for entry_id, meta in lookup(root, catalog).items() if meta.abstract}
+
+
+def _alternates(files: Files) -> dict[str, dict[str, str]]:
+    """For each page, the URL of the same page in each language ('./' for the home page)."""
+    pages = {f.src_uri: f for f in files.documentation_pages()}
+    found: dict[str, dict[str, str]] = {}
+    for src_uri in pages:
+        english = src_uri[len(urls.ZH_PREFIX):] if src_uri.startswith(urls.ZH_PREFIX) else src_uri
+        chinese = urls.ZH_PREFIX + english
+        found[src_uri] = {
+            lang: (pages[other].url or "./") for lang, other in (("en", english), ("zh", chinese)) if other in pages
+        }
+    return found

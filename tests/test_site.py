@@ -1,0 +1,262 @@
+"""The site built by `mkdocs build --strict` with the alignhub plugin, read back from the built HTML."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections import Counter
+from collections.abc import Callable
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
+from mkdocs.livereload import LiveReloadServer
+
+from alignhub import exports
+from alignhub.metadata.records import ArxivAuthor, ArxivRecord
+from alignhub.metadata.store import Store
+from alignhub.pipeline import load
+from alignhub.resources import templates_dir
+from alignhub.site.pages import render_site
+
+PROBE_TITLE = "Probing <img src=x onerror=window.__xss=1> Injection in Catalog Titles"
+
+
+@pytest.fixture(scope="module")
+def built(make_site_root: Callable[..., Path], build_site: Callable[[Path], Path]) -> tuple[Path, Path]:
+    """(catalog root, built site) for the fixture catalog plus the markup probe, with a cached abstract."""
+    root = make_site_root(probe=True)
+    Store(root).write("arxiv", ArxivRecord(
+        id="2305.18290", version=3, title="Direct Preference Optimization",
+        authors=[ArxivAuthor(name="Rafael Rafailov")],
+        abstract="While large-scale unsupervised language models learn broad world knowledge <b>and</b> some "
+                 "reasoning skills, achieving precise control of their behavior is difficult.",
+        published="2023-05-29T17:57:46Z", updated="2024-07-29T22:26:36Z", primary_category="cs.LG",
+        categories=["cs.LG"], doi=None, journal_ref=None, comment=None, pdf_url=None,
+    ))
+    return root, build_site(root)
+
+
+def read(site: Path, page: str) -> str:
+    return (site / page).read_text(encoding="utf-8")
+
+
+class _Elements(HTMLParser):
+    """Every start tag with its attributes, and the text inside elements with an id."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def elements(html: str) -> list[tuple[str, dict[str, str | None]]]:
+    parser = _Elements()
+    parser.feed(html)
+    return parser.tags
+
+
+def entry_block(html: str, entry_id: str) -> str:
+    start = html.index(f'<h3 id="{entry_id}"')
+    begin = html.rindex('<div class="ah-entry"', 0, start)
+    end = html.index('<div class="ah-entry"', start) if '<div class="ah-entry"' in html[start:] else len(html)
+    return html[begin:end]
+
+
+def test_every_entry_has_its_anchor_on_its_section_page_in_both_languages(built: tuple[Path, Path]) -> None:
+    root, site = built
+    for item in load(root).catalog.entries:
+        for prefix in ("", "zh/"):
+            html = read(site, f"{prefix}sections/{item.section}/index.html")
+            assert f'<h3 id="{item.id}"' in html, (prefix, item.id)
+
+
+def test_entry_block_shows_the_entry(built: tuple[Path, Path]) -> None:
+    _, site = built
+    block = entry_block(read(site, "sections/methods/index.html"), "dpo")
+    assert "Direct Preference Optimization: Your Language Model is Secretly a Reward Model" in block
+    assert "Rafael Rafailov, Archit Sharma, Eric Mitchell" in block
+    assert '<span class="ah-badge" title="Venue">NeurIPS 2023</span>' in block
+    assert '<span class="ah-entry__year">2023</span>' in block
+    assert '<a class="ah-link" href="https://arxiv.org/abs/2305.18290">arXiv</a>' in block
+    assert '<a class="ah-link" href="https://github.com/eric-mitchell/direct-preference-optimization">Code</a>' in block
+    assert "Rewrites the KL-regularised RLHF objective" in block
+    assert '<code>@inproceedings{dpo,' in block
+    assert 'data-clipboard-target="#bib-dpo > code"' in block
+    assert '<a class="ah-tag" href="../../all/?tag=dpo">DPO</a>' in block
+
+
+def test_cached_abstract_is_shown_in_a_collapsed_block_and_escaped(built: tuple[Path, Path]) -> None:
+    _, site = built
+    block = entry_block(read(site, "sections/methods/index.html"), "dpo")
+    assert '<details class="abstract ah-abstract">' in block
+    assert "world knowledge &lt;b&gt;and&lt;/b&gt; some reasoning" in block
+    kto = entry_block(read(site, "sections/methods/index.html"), "kto")
+    assert "ah-abstract" not in kto  # nothing cached for KTO
+
+
+def test_entry_text_holding_markup_is_shown_as_text(built: tuple[Path, Path]) -> None:
+    _, site = built
+    for page in ("sections/safety/index.html", "zh/sections/safety/index.html", "index.html", "zh/index.html"):
+        html = read(site, page)
+        assert "Probing &lt;img src=x onerror=window.__xss=1&gt; Injection" in html, page
+        assert "<img src=x" not in html, page
+        assert "<script>window.__xss" not in html, page
+        assert "<b>XSS</b>" not in html, page
+        assert not any(tag == "a" and (attrs.get("href") or "").startswith("javascript:")
+                       for tag, attrs in elements(html)), page
+    search = read(site, "search/search_index.json")
+    assert "<img src=x" not in search
+    assert "alignhub-zh" not in search  # the marker of Chinese pages is for the tags index only
+
+
+def test_chinese_pages_use_chinese_names_and_fall_back_to_english(built: tuple[Path, Path]) -> None:
+    _, site = built
+    html = read(site, "zh/sections/methods/index.html")
+    assert '<html lang="zh"' in html
+    assert re.search(r"<h1 id=\"[^\"]*\">方法", html)
+    assert "离线偏好优化（DPO及其变种）" in html
+    assert "把带KL约束的RLHF目标改写为偏好对上的简单分类损失" in entry_block(html, "dpo")
+    probe = entry_block(read(site, "zh/sections/safety/index.html"), "xss-title-probe")
+    assert '<p class="ah-entry__summary" lang="en"' in probe  # no Chinese summary: the English one, marked
+    assert '<a class="ah-tag" href="../../all/?tag=jailbreak">越狱</a>' in probe
+
+
+def test_language_selector_points_at_the_same_page_in_the_other_language(built: tuple[Path, Path]) -> None:
+    _, site = built
+    links = {attrs.get("hreflang"): attrs.get("href") for tag, attrs in elements(read(site, "sections/methods/index.html"))
+             if tag == "a" and "md-select__link" in (attrs.get("class") or "")}
+    assert links == {"en": "./", "zh": "../../zh/sections/methods/"}
+    links = {attrs.get("hreflang"): attrs.get("href") for tag, attrs in elements(read(site, "zh/index.html"))
+             if tag == "a" and "md-select__link" in (attrs.get("class") or "")}
+    assert links == {"en": "../", "zh": "./"}
+
+
+def test_chinese_pages_have_the_chinese_navigation(built: tuple[Path, Path]) -> None:
+    _, site = built
+    html = read(site, "zh/stats/index.html")
+    assert "全部条目" in html and "关于 alignhub" in html
+    assert 'href="../all/"' in html
+    assert "All entries" not in html
+
+
+def test_filter_index_holds_every_entry_once(built: tuple[Path, Path]) -> None:
+    root, site = built
+    index = json.loads(read(site, "assets/alignhub/index.json"))
+    catalog = load(root).catalog
+    assert sorted(e["id"] for e in index["entries"]) == sorted(item.id for item in catalog.entries)
+    dpo = next(e for e in index["entries"] if e["id"] == "dpo")
+    assert dpo["sec"] == "methods" and dpo["top"] == "offline-preference-optimization"
+    assert dpo["tg"] == ["dpo", "loss-variant", "preference-data"] and dpo["vn"] == "NeurIPS"
+    assert index["sections"]["methods"]["page"] == {"en": "sections/methods/", "zh": "zh/sections/methods/"}
+    assert index["topics"]["offline-preference-optimization"]["zh"] == "离线偏好优化（DPO及其变种）"
+    assert index["tags"]["dpo"] == {"en": "DPO", "zh": "直接偏好优化"}
+
+
+def test_all_entries_page_offers_every_filter_with_values_in_use(built: tuple[Path, Path]) -> None:
+    _, site = built
+    tags = elements(read(site, "all/index.html"))
+    selects = [attrs["name"] for tag, attrs in tags if tag == "select"]
+    assert selects == ["section", "topic", "tag", "type", "year", "venue"]
+    options = {attrs.get("value") for tag, attrs in tags if tag == "option"}
+    assert {"methods", "offline-preference-optimization", "dpo", "method", "2023", "NeurIPS"} <= options
+    assert "rlhf-ppo" not in options  # a topic with no entry in this catalog
+
+
+def test_stats_charts_are_svg_counting_every_entry(built: tuple[Path, Path]) -> None:
+    root, site = built
+    html = read(site, "stats/index.html")
+    assert html.count('<svg class="ah-svg"') == 2
+    counted = Counter()
+    for label, n in re.findall(r"<rect class=\"ah-series-\d\"[^>]*><title>[^<]* (\d{4}): (\d+)</title>", html):
+        counted[int(label)] += int(n)
+    expected = Counter(item.entry.year for item in load(root).catalog.entries)
+    assert counted == expected
+    zh = read(site, "zh/stats/index.html")
+    assert "每年条目数（按大类）" in zh and "方法 2023:" in zh
+
+
+def test_downloads_are_published_with_the_site(built: tuple[Path, Path]) -> None:
+    root, site = built
+    catalog = load(root).catalog
+    templates = templates_dir(root)
+    assert read(site, "alignhub.bib") == exports.to_bibtex(catalog, templates)
+    assert read(site, "alignhub.json") == exports.to_json(catalog)
+    assert (site / "alignhub.csv").read_bytes() == exports.to_csv(catalog).encode("utf-8")
+    assert read(site, "feed.xml") == exports.to_atom(catalog, templates)
+    links = [attrs.get("href") for tag, attrs in elements(read(site, "downloads/index.html")) if tag == "a"]
+    assert {"../alignhub.bib", "../alignhub.json", "../alignhub.csv", "../feed.xml"} <= set(links)
+
+
+def test_tags_index_lists_pages_per_language(built: tuple[Path, Path]) -> None:
+    _, site = built
+    english = read(site, "tags/index.html")
+    chinese = read(site, "zh/tags/index.html")
+    assert 'href="../sections/methods/"' in english and "zh/sections" not in english
+    assert 'href="../sections/methods/"' in chinese  # relative to zh/tags/: the Chinese methods page
+    assert "越狱" in chinese and "越狱" not in english
+
+
+def test_pages_load_nothing_from_another_host(built: tuple[Path, Path]) -> None:
+    _, site = built
+    loading = {"script": "src", "img": "src", "iframe": "src", "source": "src", "audio": "src", "video": "src"}
+    for page in site.rglob("*.html"):
+        for tag, attrs in elements(page.read_text(encoding="utf-8")):
+            url = attrs.get(loading[tag]) if tag in loading else None
+            if tag == "link" and attrs.get("rel") in ("stylesheet", "preconnect", "icon", "preload", "modulepreload"):
+                url = attrs.get("href")
+            assert not (url or "").startswith(("http:", "https:", "//")), (page, tag, url)
+            assert "data-md-component" not in attrs or attrs["data-md-component"] != "source", page
+
+
+def test_nothing_is_generated_under_docs(built: tuple[Path, Path]) -> None:
+    root, _ = built
+    docs = sorted(p.relative_to(root / "docs").as_posix() for p in (root / "docs").rglob("*") if p.is_file())
+    assert docs == ["about.md", "contributing.md", "zh/about.md", "zh/contributing.md"]
+
+
+def test_render_site_is_deterministic(built: tuple[Path, Path]) -> None:
+    root, _ = built
+    first = render_site(load(root).catalog, templates_dir(root))
+    second = render_site(load(root).catalog, templates_dir(root))
+    assert first.pages == second.pages and first.files == second.files
+
+
+def test_catalog_problems_stop_the_build_naming_the_file(
+    make_site_root: Callable[..., Path], build_site: Callable[[Path], Path], caplog: pytest.LogCaptureFixture
+) -> None:
+    root = make_site_root()
+    path = root / "entries/methods/kto.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("topic: offline-preference-optimization",
+                                                             "topic: offline-preference-optimisation"),
+                    encoding="utf-8")
+    with pytest.raises(Abort):
+        build_site(root)
+    assert "entries/methods/kto.yaml:4:8: topic: unknown topic 'offline-preference-optimisation'" in caplog.text
+
+
+def test_a_hand_written_page_cannot_shadow_a_generated_one(
+    make_site_root: Callable[..., Path], build_site: Callable[[Path], Path], caplog: pytest.LogCaptureFixture
+) -> None:
+    root = make_site_root()
+    shutil.copy(root / "docs/about.md", root / "docs/stats.md")
+    with pytest.raises(Abort):
+        build_site(root)
+    assert "docs/stats.md is in the way of the generated page" in caplog.text
+
+
+def test_serve_watches_entries_and_the_metadata_cache(built: tuple[Path, Path]) -> None:
+    root, _ = built
+    config = load_config(str(root / "mkdocs.yml"))
+    plugin = config.plugins["alignhub"]
+    plugin.on_config(config)
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(root))
+    plugin.on_serve(server, config=config, builder=lambda: None)
+    watched = set(server._watched_paths)
+    assert str(root / "entries") in watched
+    assert str(root / "metadata") in watched

@@ -119,31 +119,33 @@ def normalized_title(title: str) -> str:
     return _NOT_WORD.sub("", text)
 
 
+# What no two entries may share: a description, how to read it off an entry, and the field holding it.
+_UNIQUE: tuple[tuple[str, Any, tuple[str, ...]], ...] = (
+    ("entry id", lambda e: e.id, ()),
+    ("arXiv id", lambda e: e.entry.links.arxiv, ("links", "arxiv")),
+    ("OpenReview id", lambda e: e.entry.links.openreview, ("links", "openreview")),
+    ("DOI", lambda e: (e.entry.links.doi or "").lower(), ("links", "doi")),
+    ("a near-identical title", lambda e: normalized_title(e.entry.title), ("title",)),
+)
+
+
 def cross_check(entries: list[CatalogEntry], files: dict[str, SourceFile]) -> list[Problem]:
     """Problems that only show across entries: shared ids, shared external ids, twin titles."""
     problems: list[Problem] = []
-
-    def duplicates(what: str, key_of: Any, field_path: tuple[str, ...]) -> None:
-        first: dict[str, CatalogEntry] = {}
-        for item in entries:
+    first: list[dict[str, CatalogEntry]] = [{} for _ in _UNIQUE]
+    for item in entries:
+        for seen, (what, key_of, field_path) in zip(first, _UNIQUE, strict=True):
             key = key_of(item)
             if not key:
                 continue
-            if key in first:
-                line, col = files[item.path].locate(field_path) if field_path else (0, 0)
-                problems.append(Problem(
-                    item.path, line, col, ".".join(field_path),
-                    f"{what} is also used by {first[key].path}",
-                    "each work is listed once; merge the two entries",
-                ))
-            else:
-                first[key] = item
-
-    duplicates("entry id", lambda e: e.id, ())
-    duplicates("arXiv id", lambda e: e.entry.links.arxiv, ("links", "arxiv"))
-    duplicates("OpenReview id", lambda e: e.entry.links.openreview, ("links", "openreview"))
-    duplicates("DOI", lambda e: (e.entry.links.doi or "").lower(), ("links", "doi"))
-    duplicates("a near-identical title", lambda e: normalized_title(e.entry.title), ("title",))
+            if key not in seen:
+                seen[key] = item
+                continue
+            line, col = files[item.path].locate(field_path) if field_path else (0, 0)
+            problems.append(Problem(
+                item.path, line, col, ".".join(field_path),
+                f"{what} is also used by {seen[key].path}", "each work is listed once; merge the two entries",
+            ))
 
     known = {e.id for e in entries}
     for item in entries:

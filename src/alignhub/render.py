@@ -29,20 +29,26 @@ BLOCK_SEPARATOR = "\x1e"
 
 # Characters with meaning in CommonMark/GFM inline syntax: links, images, emphasis, code, HTML,
 # tables, strikethrough, math. Escaped with a backslash they render as themselves.
-_MD_ESCAPES = str.maketrans({ch: "\\" + ch for ch in "\\`*_[]{}<>|~$"})
+_MD_SPECIAL = "\\`*_[]{}<>|~$"
+_MD_ESCAPES = str.maketrans({ch: "\\" + ch for ch in _MD_SPECIAL})
+_NEEDS_ESCAPE = re.compile("[" + re.escape(_MD_SPECIAL) + "&]")  # most text has none: skip the translation
 _ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 _URL_ESCAPES = str.maketrans({" ": "%20", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E", '"': "%22", "`": "%60"})
+_URL_NEEDS_ESCAPE = re.compile(r"[ ()<>\"`]")
 
 
 def markdown_escape(text: Any) -> str:
     """Entry text as inert markdown: every syntax character escaped, entities neutralised."""
-    escaped = str(text).translate(_MD_ESCAPES)
+    text = str(text)
+    if not _NEEDS_ESCAPE.search(text):
+        return text
+    escaped = text.translate(_MD_ESCAPES)
     return _ENTITY.sub(r"\\&", escaped) if "&" in escaped else escaped
 
 
 def markdown_url(url: str) -> str:
     """A URL safe inside a markdown link target."""
-    return url.translate(_URL_ESCAPES)
+    return url.translate(_URL_ESCAPES) if _URL_NEEDS_ESCAPE.search(url) else url
 
 
 def github_anchor(heading: str) -> str:

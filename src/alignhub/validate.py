@@ -95,6 +95,9 @@ def check_files(
     _worker_taxonomy = taxonomy
     size = -(-len(files) // (workers * 4))  # a few chunks per worker evens out their finishing times
     chunks = [files[i : i + size] for i in range(0, len(files), size)]
+    checked: list[tuple[Entry | None, str | None, list[Problem]]] = []
     with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
-        results = [r for chunk in pool.map(_check_chunk, chunks) for r in chunk]
-    return [(Entry.model_validate_json(js) if js else None, js, found) for js, found in results]
+        # Chunks arrive in order as workers finish them; rebuilding entries meanwhile overlaps the work.
+        for chunk in pool.map(_check_chunk, chunks):
+            checked.extend((Entry.model_validate_json(js) if js else None, js, found) for js, found in chunk)
+    return checked

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
+import time
 from pathlib import Path
 
 import pytest
 
 from alignhub import validate as validate_module
+from alignhub.buildcache import BuildCache
 from alignhub.catalog import LoadedCatalog, build_catalog
+from alignhub.catalog import cache_fingerprint as catalog_fingerprint
+from alignhub.loader import read_tree
 from alignhub.pipeline import load as load_only
 from alignhub.pipeline import save_cache
 from conftest import edit
@@ -116,3 +121,18 @@ def test_checking_in_worker_processes_gives_the_same_catalog(root: Path, monkeyp
     parallel = load_only(root, use_cache=False, workers=2)
     assert parallel.problems == serial.problems and len(parallel.problems) == 1
     assert [(e.id, e.entry) for e in parallel.catalog.entries] == [(e.id, e.entry) for e in serial.catalog.entries]
+
+
+def test_unchanged_settled_files_are_not_read_again(root: Path) -> None:
+    hour_ago = time.time() - 3600
+    for path in (root / "entries").rglob("*.yaml"):
+        os.utime(path, (hour_ago, hour_ago))
+    load(root)
+    edit(root, DPO, "  en: Rewrites", "  en: Recasts")  # a fresh edit: its stat is not trusted yet
+    loaded = load_only(root)
+    taxonomy = loaded.catalog.taxonomy
+    cache = BuildCache(root, catalog_fingerprint(taxonomy))
+    files, _ = read_tree(root, taxonomy.section_ids, cache)
+    read = sorted(f.path for f in files if f.content is not None)
+    assert read == [DPO]
+    assert loaded.catalog.by_id["dpo"].entry.summary.en.startswith("Recasts")

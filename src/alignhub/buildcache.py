@@ -1,7 +1,8 @@
 """A content-addressed cache of parse and validation results, kept under ``.alignhub-cache/``.
 
 Records are keyed by what they were computed from (a file's content digest, and its section for a
-validated entry), so a stale record can never be served: an edited file simply has a new key.
+validated entry), so a stale record can never be served: an edited file simply has a new key. The
+one exception, a file's stat record (size, mtime, inode → digest), is checked against the file.
 Everything is dropped when the fingerprint changes (another taxonomy, another alignhub).
 
 Storage is two pickles: a base and a small delta. A run that changes one entry appends to the
@@ -77,9 +78,10 @@ class BuildCache:
         return found
 
     def put(self, namespace: str, key: str, value: Any) -> None:
+        """Store a record; most keys are content digests, but a file's stat record changes value."""
         k = (namespace, key)
         self._used.add(k)
-        if k not in self._base and k not in self._delta:
+        if self._new.get(k, self._delta.get(k, self._base.get(k))) != value:
             self._new[k] = value
 
     def save(self) -> None:

@@ -169,7 +169,7 @@ class LoadedCatalog:
 _CACHED_CODE = ("yamlsafe.py", "models.py", "taxonomy.py", "validate.py", "catalog.py")
 
 
-def _cache_fingerprint(taxonomy: Taxonomy) -> str:
+def cache_fingerprint(taxonomy: Taxonomy) -> str:
     here = Path(__file__).parent
     return fingerprint(
         __version__.encode(),
@@ -180,8 +180,8 @@ def _cache_fingerprint(taxonomy: Taxonomy) -> str:
 
 def build_catalog(root: Path, taxonomy: Taxonomy, use_cache: bool = True, workers: int = 1) -> LoadedCatalog:
     """Load, validate and cross-check the tree; the catalog holds every entry that passed."""
-    cache = BuildCache(root, _cache_fingerprint(taxonomy), enabled=use_cache)
-    files, problems = read_tree(root, taxonomy.section_ids)
+    cache = BuildCache(root, cache_fingerprint(taxonomy), enabled=use_cache)
+    files, problems = read_tree(root, taxonomy.section_ids, cache)
     entries, invalid, parsed = validate_files(files, taxonomy, cache, workers)
     problems += invalid
     problems += cross_check(entries, {f.path: f for f in files})

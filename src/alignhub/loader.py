@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from alignhub.buildcache import digest
+from alignhub.buildcache import BuildCache, digest
 from alignhub.problems import Problem
 from alignhub.suggest import did_you_mean
 from alignhub.taxonomy import TAXONOMY_FILE
@@ -21,13 +22,25 @@ ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 @dataclass(frozen=True)
 class SourceFile:
-    """An entry file as read from disk: where it is, what it is called, its bytes and their digest."""
+    """An entry file: where it is, what it is called, the digest of its bytes, and the bytes.
+
+    The bytes are read lazily when the digest came from the build cache's stat records: a warm
+    run then reads only the files that changed (and those with problems to locate).
+    """
 
     path: str  # relative to the catalog root, forward slashes
     section: str
     id: str
-    raw: bytes = field(repr=False)
-    digest: str  # of `raw`: keys this file's records in the build cache
+    digest: str  # of the file's bytes: keys this file's records in the build cache
+    location: str = field(repr=False)  # where to read the bytes
+    content: bytes | None = field(default=None, repr=False)  # the bytes, when already read
+
+    @cached_property
+    def raw(self) -> bytes:
+        if self.content is not None:
+            return self.content
+        with open(self.location, "rb") as fh:
+            return fh.read()
 
     def parse(self) -> tuple[dict[str, Any] | None, list[Problem]]:
         """The file's data, or the problems (located in this file) that stop it from being read."""
@@ -61,24 +74,45 @@ def entry_paths(root: Path) -> list[str]:
     return found
 
 
-def read_tree(root: Path, sections: list[str]) -> tuple[list[SourceFile], list[Problem]]:
-    """Read every entry file; misplaced or unreadable files are problems, reported all at once."""
+# A stat record is only trusted for a file last changed this long before it was recorded: a file
+# written again within the file system's timestamp granularity could otherwise keep a stale digest.
+_SETTLED_NS = 2_000_000_000
+
+
+def read_tree(root: Path, sections: list[str], cache: BuildCache) -> tuple[list[SourceFile], list[Problem]]:
+    """Every entry file with its content digest; misplaced or unreadable files are problems.
+
+    Like git's index, the cache remembers each settled file's size, mtime and inode with its
+    digest, so a file whose stat is unchanged is not read again. Everything downstream is still
+    keyed by the content digest.
+    """
     files: list[SourceFile] = []
     problems: list[Problem] = []
     known_sections = frozenset(sections)
+    now = time.time_ns()
     for shown in entry_paths(root):
         parts = shown.split("/")
         placement = _placement_problem(shown, parts, sections, known_sections)
         if placement:
             problems.append(placement)
             continue
+        location = os.path.join(root, shown)
         try:
-            with open(os.path.join(root, shown), "rb") as fh:
+            st = os.stat(location)
+            stamp = (st.st_size, st.st_mtime_ns, st.st_ino)
+            known = cache.get("stat", shown)
+            if known is not None and known[0] == stamp:
+                files.append(SourceFile(shown, parts[1], parts[2][: -len(".yaml")], known[1], location))
+                continue
+            with open(location, "rb") as fh:
                 raw = fh.read()
         except OSError as err:
             problems.append(Problem(shown, message=f"cannot read the file: {err.strerror}"))
             continue
-        files.append(SourceFile(shown, parts[1], parts[2][: -len(".yaml")], raw, digest(raw)))
+        file = SourceFile(shown, parts[1], parts[2][: -len(".yaml")], digest(raw), location, raw)
+        if now - st.st_mtime_ns > _SETTLED_NS:
+            cache.put("stat", shown, (stamp, file.digest))
+        files.append(file)
     return files, problems
 
 

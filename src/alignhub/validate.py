@@ -69,6 +69,12 @@ def check_file(source: SourceFile, taxonomy: Taxonomy) -> tuple[Entry | None, li
         return None, [_pydantic_problem(source, e) for e in err.errors()]
 
 
+def _record(entry: Entry | None) -> str | None:
+    """An entry as its build-cache record: JSON without default values, which is also the
+    quickest form to read back (a warm run rebuilds every entry from these)."""
+    return entry.model_dump_json(exclude_defaults=True) if entry else None
+
+
 # Below this many files to check, starting worker processes costs more than it saves.
 PARALLEL_MIN_FILES = 2000
 _worker_taxonomy: Taxonomy | None = None  # set before forking; the workers inherit it
@@ -80,7 +86,7 @@ def _check_chunk(chunk: list[SourceFile]) -> list[tuple[str | None, list[Problem
     results = []
     for source in chunk:
         entry, problems = check_file(source, _worker_taxonomy)
-        results.append((entry.model_dump_json() if entry else None, problems))
+        results.append((_record(entry), problems))
     return results
 
 
@@ -90,7 +96,7 @@ def check_files(
     """(entry, its JSON, problems) for each file, on `workers` forked processes when it pays off."""
     if workers < 2 or len(files) < PARALLEL_MIN_FILES or "fork" not in mp.get_all_start_methods():
         checked = [check_file(source, taxonomy) for source in files]
-        return [(entry, entry.model_dump_json() if entry else None, found) for entry, found in checked]
+        return [(entry, _record(entry), found) for entry, found in checked]
     global _worker_taxonomy
     _worker_taxonomy = taxonomy
     size = -(-len(files) // (workers * 4))  # a few chunks per worker evens out their finishing times

@@ -52,7 +52,7 @@ def _report(loaded: LoadedCatalog) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     root = _root(args)
-    loaded = pipeline.load(root, use_cache=not args.no_cache)
+    loaded = pipeline.load(root, use_cache=not args.no_cache, workers=WORKERS)
     pipeline.save_cache(loaded)
     # What the committed metadata cache says (wrong ids, venues to update): warnings, errors with --strict.
     errors, warnings = consistency.split(consistency.findings(root, loaded.catalog), strict=args.strict)

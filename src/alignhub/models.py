@@ -23,7 +23,7 @@ from pydantic import (
 )
 
 from alignhub.suggest import did_you_mean
-from alignhub.taxonomy import Taxonomy
+from alignhub.taxonomy import Taxonomy, TopicElsewhere
 
 ARXIV_NEW = re.compile(r"^\d{4}\.\d{4,5}$")
 ARXIV_OLD = re.compile(r"^[a-z][a-z-]*(\.[A-Z]{2})?/\d{7}$")
@@ -79,8 +79,8 @@ Url = Annotated[str, AfterValidator(_url)]
 
 def _known_tag(value: str, info: ValidationInfo) -> str:
     taxonomy = _taxonomy(info)
-    if taxonomy is not None and value not in taxonomy.tag_labels:
-        raise ValueError(f"unknown tag '{value}' ({did_you_mean(value, taxonomy.tag_labels)})")
+    if taxonomy is not None:
+        taxonomy.check_tag(value)
     return value
 
 
@@ -231,8 +231,8 @@ class Entry(_Strict):
     @classmethod
     def _known_type(cls, value: str, info: ValidationInfo) -> str:
         taxonomy = _taxonomy(info)
-        if taxonomy is not None and value not in taxonomy.types:
-            raise ValueError(f"unknown type '{value}' ({did_you_mean(value, taxonomy.types)})")
+        if taxonomy is not None:
+            taxonomy.check_type(value)
         return value
 
     @field_validator("topic")
@@ -242,16 +242,11 @@ class Entry(_Strict):
         section_id = (info.context or {}).get("section")
         if taxonomy is None or section_id not in taxonomy.section_by_id:
             return value
-        section = taxonomy.section_by_id[section_id]
-        if any(t.id == value for t in section.topics):
-            return value
-        if value in taxonomy.topic_by_id:
-            owner = taxonomy.topic_by_id[value][0].id
-            raise ValueError(f"topic '{value}' belongs to section '{owner}' (move the file to entries/{owner}/)")
-        raise ValueError(
-            f"unknown topic '{value}' for section '{section_id}' "
-            f"({did_you_mean(value, [t.id for t in section.topics])})"
-        )
+        try:
+            taxonomy.check_topic(section_id, value)
+        except TopicElsewhere as err:
+            raise ValueError(f"{err} (move the file to entries/{err.owner}/)") from None
+        return value
 
     @field_validator("tags")
     @classmethod

@@ -12,6 +12,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from alignhub.problems import Problem
+from alignhub.suggest import did_you_mean
 from alignhub.yamlsafe import parse_document, source_map
 
 
@@ -111,6 +112,34 @@ class Taxonomy(_Strict):
 
     def canonical_venue(self, name: str) -> str | None:
         return self.venue_names.get(name.strip().casefold())
+
+    # The checks below are shared by the entry schema and `alignhub add`; each raises ValueError
+    # with the nearest known value.
+    def check_type(self, kind: str) -> None:
+        if kind not in self.types:
+            raise ValueError(f"unknown type '{kind}' ({did_you_mean(kind, self.types)})")
+
+    def check_tag(self, tag: str) -> None:
+        if tag not in self.tag_labels:
+            raise ValueError(f"unknown tag '{tag}' ({did_you_mean(tag, self.tag_labels)})")
+
+    def check_topic(self, section_id: str, topic: str) -> None:
+        """Raise TopicElsewhere when the topic belongs to another section, ValueError when unknown."""
+        section = self.section_by_id[section_id]
+        if any(t.id == topic for t in section.topics):
+            return
+        if topic in self.topic_by_id:
+            raise TopicElsewhere(topic, self.topic_by_id[topic][0].id)
+        hint = did_you_mean(topic, [t.id for t in section.topics])
+        raise ValueError(f"unknown topic '{topic}' for section '{section_id}' ({hint})")
+
+
+class TopicElsewhere(ValueError):
+    """A known topic of another section; `owner` is that section's id."""
+
+    def __init__(self, topic: str, owner: str) -> None:
+        super().__init__(f"topic '{topic}' belongs to section '{owner}'")
+        self.owner = owner
 
 
 TAXONOMY_FILE = "taxonomy.yaml"

@@ -30,6 +30,7 @@ from alignhub.metadata.records import ArxivRecord, OpenReviewRecord
 from alignhub.metadata.settings import Settings
 from alignhub.metadata.store import Store
 from alignhub.suggest import did_you_mean
+from alignhub.taxonomy import TopicElsewhere
 from alignhub.yamlsafe import parse_document
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../../schema/entry.schema.json\n"
@@ -71,19 +72,16 @@ def _check_request(request: AddRequest, catalog: Catalog) -> str:
     section = taxonomy.section_by_id.get(request.section)
     if section is None:
         raise AddUsage(f"unknown section '{request.section}' ({did_you_mean(request.section, taxonomy.section_ids)})")
-    topics = [t.id for t in section.topics]
-    if request.topic not in topics:
-        owner = taxonomy.topic_by_id.get(request.topic)
-        if owner:
-            raise AddUsage(f"topic '{request.topic}' belongs to section '{owner[0].id}', not '{section.id}'")
-        raise AddUsage(f"unknown topic '{request.topic}' for section '{section.id}' "
-                       f"({did_you_mean(request.topic, topics)})")
     kind = request.type or DEFAULT_TYPES.get(section.id, FALLBACK_TYPE)
-    if kind not in taxonomy.types:
-        raise AddUsage(f"unknown type '{kind}' ({did_you_mean(kind, taxonomy.types)})")
-    for tag in request.tags:
-        if tag not in taxonomy.tag_labels:
-            raise AddUsage(f"unknown tag '{tag}' ({did_you_mean(tag, taxonomy.tag_labels)})")
+    try:
+        taxonomy.check_topic(section.id, request.topic)
+        taxonomy.check_type(kind)
+        for tag in request.tags:
+            taxonomy.check_tag(tag)
+    except TopicElsewhere as err:
+        raise AddUsage(f"{err}, not '{section.id}'") from None
+    except ValueError as err:
+        raise AddUsage(str(err)) from None
     if request.entry_id is not None and not ID_PATTERN.match(request.entry_id):
         raise AddUsage(f"'{request.entry_id}' is not a valid entry id (lowercase letters, digits and single hyphens)")
     return kind

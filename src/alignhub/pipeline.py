@@ -1,4 +1,4 @@
-"""The shared pipeline behind the CLI (and later the site): taxonomy → catalog → generated files."""
+"""The shared pipeline behind the CLI and the MkDocs plugin: taxonomy → catalog → generated files."""
 
 from __future__ import annotations
 

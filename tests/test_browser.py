@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
+REPO = Path(__file__).resolve().parent.parent
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 LAUNCH_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -39,16 +40,37 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def base_url(make_site_root: Callable[..., Path], build_site: Callable[[Path], Path]) -> Iterator[str]:
-    """The site of the fixture catalog plus the markup probe, served on 127.0.0.1."""
-    site = build_site(make_site_root(probe=True))
+def _serve(site: Path) -> tuple[http.server.ThreadingHTTPServer, threading.Thread, str]:
     handler = functools.partial(_QuietHandler, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    return server, thread, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+@pytest.fixture(scope="module")
+def base_url(make_site_root: Callable[..., Path], build_site: Callable[[Path], Path]) -> Iterator[str]:
+    """The site of the fixture catalog plus the markup probe, served on 127.0.0.1."""
+    server, thread, url = _serve(build_site(make_site_root(probe=True)))
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
+        yield url
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def catalog_url(tmp_path_factory: pytest.TempPathFactory, build_site: Callable[[Path], Path]) -> Iterator[str]:
+    """The site of the real catalog (entries/ of this repository), served on 127.0.0.1: search is
+    judged on the entries readers search, not on an eight-entry fixture."""
+    root = tmp_path_factory.mktemp("real") / "cat"
+    for part in ("entries", "templates", "docs"):
+        shutil.copytree(REPO / part, root / part)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    server, thread, url = _serve(build_site(root))
+    try:
+        yield url
     finally:
         server.shutdown()
         server.server_close()
@@ -89,9 +111,8 @@ class Visit:
         assert elsewhere == []
 
 
-@pytest.fixture
-def visit(browser: Any, base_url: str) -> Iterator[Visit]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+def _visit(browser: Any, base_url: str, viewport: dict[str, int] | None = None) -> Iterator[Visit]:
+    context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900}, service_workers="block")
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     tab = Visit(page, base_url)
@@ -106,31 +127,55 @@ def visit(browser: Any, base_url: str) -> Iterator[Visit]:
         context.close()
 
 
+@pytest.fixture
+def visit(browser: Any, base_url: str) -> Iterator[Visit]:
+    yield from _visit(browser, base_url)
+
+
+@pytest.fixture
+def reader(browser: Any, catalog_url: str) -> Iterator[Visit]:
+    """A tab on the real catalog's site."""
+    yield from _visit(browser, catalog_url)
+
+
+@pytest.fixture
+def phone(browser: Any, catalog_url: str) -> Iterator[Visit]:
+    """A phone-sized tab on the real catalog's site."""
+    yield from _visit(browser, catalog_url, {"width": 390, "height": 844})
+
+
 def search(visit: Visit, words: str) -> None:
-    """Type into Material's search box the way a reader does (it listens to key events)."""
+    """Type into Material's search box the way a reader does. Material listens to key events, and
+    Chinese text typed through an input method arrives without them, so a key is released at the end
+    as a reader's next keystroke would."""
     visit.page.locator(".md-search__input").click()
     visit.page.keyboard.type(words, delay=10)
+    visit.page.keyboard.press("End")
 
 
-def reveal_result(visit: Visit, anchor: str) -> Any:
-    """The search result linking to `#anchor`, unfolding its page's "more on this page" list if needed."""
-    link = visit.page.locator(f"a.md-search-result__link[href$='#{anchor}']").first
-    link.wait_for(state="attached")
-    if not link.is_visible():
-        visit.page.locator("details.md-search-result__more", has=link).locator("summary").click()
-    link.wait_for(state="visible")
-    return link
+def visible_results(visit: Visit, count: int = 5) -> list[tuple[str, str]]:
+    """(text, URL path) of the first result links a reader sees, nothing unfolded."""
+    links = visit.page.locator("a.md-search-result__link:visible")
+    links.first.wait_for(state="visible")
+    visit.page.wait_for_timeout(300)  # let the worker's final answer for the whole query replace earlier ones
+    found = []
+    for i in range(min(count, links.count())):
+        link = links.nth(i)
+        path = re.sub(r"^https?://[^/]+", "", link.get_attribute("href") or "").split("?")[0]
+        found.append((link.inner_text().split("\n")[0], path))
+    return found
 
 
 def test_search_for_preference_optimization_finds_dpo(visit: Visit) -> None:
     visit.open("")
     search(visit, "preference optimization")
-    dpo = reveal_result(visit, "dpo")
-    assert "Direct Preference Optimization" in dpo.inner_text()
+    results = visible_results(visit, 3)
+    assert any("Direct Preference Optimization" in text for text, _ in results), results
     visit.shoot("search-preference-optimization")
     assert any(url.endswith("/search/search_index.json") for url in visit.requests)  # the worker's fetch is seen
-    dpo.click()
-    visit.page.wait_for_url(re.compile(r"/sections/methods/.*#dpo$"))
+    visit.page.locator("a.md-search-result__link:visible", has_text="Direct Preference Optimization").first.click()
+    visit.page.wait_for_url(re.compile(r"/papers/dpo/"))
+    assert "Direct Preference Optimization" in visit.page.inner_text("article h1")
     visit.assert_clean()
 
 
@@ -177,17 +222,23 @@ def test_language_switch_reaches_the_chinese_page(visit: Visit) -> None:
 
 
 def test_title_holding_markup_shows_as_text_and_runs_nothing(visit: Visit) -> None:
-    visit.open("sections/safety/")
-    heading = visit.page.locator("h3#xss-title-probe")
-    assert heading.evaluate("h => h.firstChild.textContent") == PROBE_TITLE
+    visit.open("sections/safety/#xss-title-probe")  # the entry's address before it had a page
+    item = visit.page.locator("li#xss-title-probe a.ah-list__title")
+    assert item.inner_text() == "<b>XSS</b>: " + PROBE_TITLE
     assert visit.page.locator("article img[src=x]").count() == 0
-    assert visit.page.locator(".ah-entry__short", has_text="<b>XSS</b>").count() == 1
     visit.shoot("markup-probe-section")
+    item.click()
+    visit.page.wait_for_url(re.compile(r"/papers/xss-title-probe/$"))
+    assert visit.page.locator("article h1").inner_text() == "<b>XSS</b>: " + PROBE_TITLE
+    assert visit.page.title().startswith("<b>XSS</b>: " + PROBE_TITLE)
+    assert visit.page.locator("article img[src=x], head img, b").count() == 0
+    visit.shoot("markup-probe-page")
     visit.open("all/?text=probing")
     visit.page.locator(".ah-filter__count", has_text="1 of 8 entries").wait_for()
     assert visit.page.inner_text(".ah-result__title") == PROBE_TITLE
     search(visit, "probing injection")
-    reveal_result(visit, "xss-title-probe")
+    results = visible_results(visit, 3)
+    assert ("<b>XSS</b>: " + PROBE_TITLE, "/papers/xss-title-probe/") in results, results
     visit.shoot("markup-probe-search")
     assert visit.page.evaluate("() => window.__xss") is None
     visit.assert_clean()
@@ -204,3 +255,68 @@ def test_home_and_stats_pages_render_cleanly(visit: Visit) -> None:
     assert visit.page.get_attribute("html", "lang") == "zh"
     visit.shoot("chinese-home")
     visit.assert_clean()
+
+
+def _catalog() -> Any:
+    from alignhub.pipeline import load
+
+    return load(REPO).catalog
+
+
+def test_typing_dpo_shows_the_dpo_paper_among_the_first_results(reader: Visit) -> None:
+    reader.open("")
+    search(reader, "DPO")
+    results = visible_results(reader, 3)
+    reader.shoot("search-dpo")
+    assert ("DPO: Direct Preference Optimization: Your Language Model is Secretly a Reward Model",
+            "/papers/dpo/") in results, results
+    assert not any("/zh/" in path for _, path in visible_results(reader, 20))
+    reader.assert_clean()
+
+
+def test_chinese_terms_find_their_entries_on_the_chinese_site(reader: Visit) -> None:
+    catalog = _catalog()
+    interpretability = {item.id for item in catalog.entries if item.section == "interpretability"}
+    preference = {item.id for item in catalog.entries
+                  if item.entry.topic == "offline-preference-optimization" or "dpo" in item.entry.tags}
+    for query, expected in (("可解释性", interpretability), ("偏好优化", preference)):
+        reader.open("zh/")
+        search(reader, query)
+        results = visible_results(reader, 5)
+        reader.shoot(f"search-zh-{len(query)}-{sorted(expected)[0]}")
+        found = [re.fullmatch(r"/zh/papers/([a-z0-9-]+)/", path) for _, path in results]
+        assert all(found), results  # entry pages of the Chinese site only
+        assert all(match.group(1) in expected for match in found if match), (query, results)
+    reader.assert_clean()
+
+
+def test_related_entries_of_a_dpo_family_paper_are_mostly_dpo_family(reader: Visit) -> None:
+    by_id = {item.id: item for item in _catalog().entries}
+    reader.open("papers/dpo/")
+    related = reader.page.locator("ol.ah-related a")
+    assert related.count() == 5
+    ids = [re.search(r"papers/([a-z0-9-]+)/", related.nth(i).evaluate("a => a.href")).group(1) for i in range(5)]
+    family = [i for i in ids if by_id[i].entry.topic == "offline-preference-optimization" or "dpo" in by_id[i].entry.tags]
+    assert len(family) >= 3, ids
+    reader.shoot("paper-dpo")
+    reader.assert_clean()
+
+
+def test_on_a_phone_the_first_entry_shows_without_scrolling(phone: Visit) -> None:
+    phone.open("all/")
+    first = phone.page.locator(".ah-filter__results > li").first
+    first.wait_for()
+    box = first.bounding_box()
+    assert box is not None and box["y"] < 844, box
+    phone.shoot("all-entries-phone")
+    phone.assert_clean()
+
+
+def test_switching_language_keeps_the_page_and_the_filters(reader: Visit) -> None:
+    reader.open("all/?topic=offline-preference-optimization")
+    reader.page.locator(".ah-filter__count").wait_for()
+    reader.page.hover(".md-header__option .md-select")
+    reader.page.click("a.md-select__link[hreflang=zh]")
+    reader.page.wait_for_url(re.compile(r"/zh/all/\?topic=offline-preference-optimization$"))
+    assert reader.page.input_value("select[name=topic]") == "offline-preference-optimization"
+    reader.assert_clean()

@@ -125,7 +125,7 @@ def test_atom_feed_lists_the_newest_additions_first(probe_root: Path) -> None:
     assert probe.find(f"{ATOM}title").text == "Probing <img src=x onerror=window.__xss=1> Injection in Catalog Titles"
     links = {link.get("rel"): link.get("href") for link in probe.findall(f"{ATOM}link")}
     assert links == {"alternate": "https://example.org/xss-probe",
-                     "related": "https://example.org/alignhub/sections/safety/#xss-title-probe"}
+                     "related": "https://example.org/alignhub/papers/xss-title-probe/"}
 
 
 def test_export_command_writes_each_format(root: Path, cli: Callable[..., tuple[int, str]]) -> None:

@@ -61,48 +61,77 @@ def elements(html: str) -> list[tuple[str, dict[str, str | None]]]:
     return parser.tags
 
 
-def entry_block(html: str, entry_id: str) -> str:
-    start = html.index(f'<h3 id="{entry_id}"')
-    begin = html.rindex('<div class="ah-entry"', 0, start)
-    end = html.index('<div class="ah-entry"', start) if '<div class="ah-entry"' in html[start:] else len(html)
-    return html[begin:end]
+def list_item(html: str, entry_id: str) -> str:
+    """The line of a section page's compact list that shows one entry."""
+    start = html.index(f'<li id="{entry_id}" class="ah-list__item">')
+    return html[start:html.index("</li>", start)]
 
 
-def test_every_entry_has_its_anchor_on_its_section_page_in_both_languages(built: tuple[Path, Path]) -> None:
+def paper(site: Path, entry_id: str, lang: str = "en") -> str:
+    """The article of an entry's own page."""
+    html = read(site, f"{'zh/' if lang == 'zh' else ''}papers/{entry_id}/index.html")
+    return html[html.index('<h1 id="title"'):html.index("</article>")]
+
+
+def test_every_entry_has_its_own_page_and_its_old_anchor_in_both_languages(built: tuple[Path, Path]) -> None:
     root, site = built
     for item in load(root).catalog.entries:
         for prefix in ("", "zh/"):
-            html = read(site, f"{prefix}sections/{item.section}/index.html")
-            assert f'<h3 id="{item.id}"' in html, (prefix, item.id)
+            assert (site / f"{prefix}papers/{item.id}/index.html").is_file(), (prefix, item.id)
+            # sections/methods/#dpo, the address before entries had pages, still lands on the entry
+            item_html = list_item(read(site, f"{prefix}sections/{item.section}/index.html"), item.id)
+            assert f'href="../../papers/{item.id}/"' in item_html, (prefix, item.id)
 
 
-def test_entry_block_shows_the_entry(built: tuple[Path, Path]) -> None:
+def test_entry_page_shows_the_entry(built: tuple[Path, Path]) -> None:
     _, site = built
-    block = entry_block(read(site, "sections/methods/index.html"), "dpo")
-    assert "Direct Preference Optimization: Your Language Model is Secretly a Reward Model" in block
-    assert "Rafael Rafailov, Archit Sharma, Eric Mitchell" in block
-    assert '<span class="ah-badge" title="Venue">NeurIPS 2023</span>' in block
-    assert '<span class="ah-entry__year">2023</span>' in block
-    assert '<a class="ah-link" href="https://arxiv.org/abs/2305.18290">arXiv</a>' in block
-    assert '<a class="ah-link" href="https://github.com/eric-mitchell/direct-preference-optimization">Code</a>' in block
-    assert "Rewrites the KL-regularised RLHF objective" in block
-    assert '<code>@inproceedings{dpo,' in block
-    assert 'data-clipboard-target="#bib-dpo > code"' in block
-    assert '<a class="ah-tag" href="../../all/?tag=dpo">DPO</a>' in block
+    page = paper(site, "dpo")
+    assert re.search(r'<h1 id="title" class="ah-paper__title"><span class="ah-paper__short">DPO</span>: '
+                     r"Direct Preference Optimization: Your Language Model is Secretly a Reward Model</h1>", page)
+    assert "Rafael Rafailov, Archit Sharma, Eric Mitchell, Stefano Ermon, Christopher D. Manning, Chelsea Finn" in page
+    assert '<span class="ah-badge" title="Venue">NeurIPS 2023</span>' in page
+    assert '<a class="md-button ah-link" href="https://arxiv.org/abs/2305.18290">arXiv</a>' in page
+    assert '<a class="md-button ah-link" href="https://github.com/eric-mitchell/direct-preference-optimization">Code</a>' in page
+    assert "Rewrites the KL-regularised RLHF objective" in page
+    assert '<code>@inproceedings{dpo,' in page and 'data-clipboard-target="#bib-dpo > code"' in page
+    assert '<a class="ah-tag" href="../../all/?tag=dpo">DPO</a>' in page
+    assert '<a href="../../sections/methods/#topic-offline-preference-optimization">' in page
+
+
+def test_entry_page_lists_related_entries_by_text_similarity(built: tuple[Path, Path]) -> None:
+    _, site = built
+    page = paper(site, "dpo")
+    related = page[page.index("Related in this catalog"):]
+    linked = re.findall(r'<li><a href="../([a-z0-9-]+)/">', related)
+    assert len(linked) == 5 and "dpo" not in linked
+    assert set(linked[:2]) == {"kto", "odpo"}  # the other preference-optimization papers come first
+    zh = paper(site, "dpo", "zh")
+    assert "本目录中的相关条目" in zh and re.findall(r'<li><a href="../([a-z0-9-]+)/">', zh)[-5:] == linked
+
+
+def test_title_starting_with_the_short_name_is_not_repeated(built: tuple[Path, Path]) -> None:
+    root, site = built
+    catalog = load(root).catalog
+    for item in catalog.entries:
+        e = item.entry
+        if e.short_name and e.title.startswith(e.short_name):
+            page = paper(site, item.id)
+            assert "ah-paper__short" not in page.split("</h1>")[0], item.id
+            assert f">{e.short_name} {e.short_name}" not in page
 
 
 def test_cached_abstract_is_shown_in_a_collapsed_block_and_escaped(built: tuple[Path, Path]) -> None:
     _, site = built
-    block = entry_block(read(site, "sections/methods/index.html"), "dpo")
-    assert '<details class="abstract ah-abstract">' in block
-    assert "world knowledge &lt;b&gt;and&lt;/b&gt; some reasoning" in block
-    kto = entry_block(read(site, "sections/methods/index.html"), "kto")
-    assert "ah-abstract" not in kto  # nothing cached for KTO
+    page = paper(site, "dpo")
+    assert '<details class="abstract ah-abstract">' in page
+    assert "world knowledge &lt;b&gt;and&lt;/b&gt; some reasoning" in page
+    assert "ah-abstract" not in paper(site, "kto")  # nothing cached for KTO
 
 
 def test_entry_text_holding_markup_is_shown_as_text(built: tuple[Path, Path]) -> None:
     _, site = built
-    for page in ("sections/safety/index.html", "zh/sections/safety/index.html", "index.html", "zh/index.html"):
+    for page in ("sections/safety/index.html", "zh/sections/safety/index.html", "index.html", "zh/index.html",
+                 "papers/xss-title-probe/index.html", "zh/papers/xss-title-probe/index.html"):
         html = read(site, page)
         assert "Probing &lt;img src=x onerror=window.__xss=1&gt; Injection" in html, page
         assert "<img src=x" not in html, page
@@ -110,9 +139,10 @@ def test_entry_text_holding_markup_is_shown_as_text(built: tuple[Path, Path]) ->
         assert "<b>XSS</b>" not in html, page
         assert not any(tag == "a" and (attrs.get("href") or "").startswith("javascript:")
                        for tag, attrs in elements(html)), page
-    search = read(site, "search/search_index.json")
-    assert "<img src=x" not in search
-    assert "alignhub-zh" not in search  # the marker of Chinese pages is for the tags index only
+    for index in ("search/search_index.json", "zh/search/search_index.json"):
+        search = read(site, index)
+        assert "<img src=x" not in search
+        assert "alignhub-zh" not in search  # the marker of Chinese pages is for the tags index only
 
 
 def test_chinese_pages_use_chinese_names_and_fall_back_to_english(built: tuple[Path, Path]) -> None:
@@ -121,10 +151,34 @@ def test_chinese_pages_use_chinese_names_and_fall_back_to_english(built: tuple[P
     assert '<html lang="zh"' in html
     assert re.search(r"<h1 id=\"[^\"]*\">方法", html)
     assert "离线偏好优化（DPO及其变种）" in html
-    assert "把带KL约束的RLHF目标改写为偏好对上的简单分类损失" in entry_block(html, "dpo")
-    probe = entry_block(read(site, "zh/sections/safety/index.html"), "xss-title-probe")
-    assert '<p class="ah-entry__summary" lang="en"' in probe  # no Chinese summary: the English one, marked
+    assert "把带KL约束的RLHF目标改写为偏好对上的简单分类损失" in list_item(html, "dpo")
+    probe = paper(site, "xss-title-probe", "zh")
+    assert '<p class="ah-paper__summary" lang="en"' in probe  # no Chinese summary: the English one, marked
     assert '<a class="ah-tag" href="../../all/?tag=jailbreak">越狱</a>' in probe
+    assert "alignhub — 大语言模型对齐研究目录" in html  # the Chinese site's name
+    assert "alignhub — LLM alignment catalog" not in html
+
+
+def test_each_language_searches_its_own_pages_one_document_per_entry(built: tuple[Path, Path]) -> None:
+    root, site = built
+    catalog = load(root).catalog
+    english = json.loads(read(site, "search/search_index.json"))
+    chinese = json.loads(read(site, "zh/search/search_index.json"))
+    assert not any(d["location"].startswith("zh/") for d in english["docs"])
+    assert not any(d["location"].startswith("zh/") for d in chinese["docs"])  # relative to the Chinese site
+    assert english["config"]["lang"] == ["en"]
+    for index in (english, chinese):
+        entry_docs = [d for d in index["docs"] if d["location"].startswith("papers/")]
+        assert sorted(d["location"] for d in entry_docs) == sorted(f"papers/{i.id}/" for i in catalog.entries)
+        assert all(d["p"] == 1 for d in entry_docs)
+    dpo = next(d for d in english["docs"] if d["location"] == "papers/dpo/")
+    assert dpo["sn"] == "DPO" and dpo["title"].startswith("DPO: Direct Preference Optimization")
+    assert "Rewrites the KL-regularised RLHF objective" in dpo["text"]
+    assert "@inproceedings" not in dpo["text"]  # BibTeX and links stay out of the index
+    zh_dpo = next(d for d in chinese["docs"] if d["location"] == "papers/dpo/")
+    assert "\u200b偏好优化\u200b" in zh_dpo["text"]  # the catalog's own term, one token
+    html = read(site, "zh/index.html")
+    assert 'config.base = config.base + "/zh/";' in html
 
 
 def test_language_selector_points_at_the_same_page_in_the_other_language(built: tuple[Path, Path]) -> None:
@@ -154,6 +208,7 @@ def test_filter_index_holds_every_entry_once(built: tuple[Path, Path]) -> None:
     assert dpo["sec"] == "methods" and dpo["top"] == "offline-preference-optimization"
     assert dpo["tg"] == ["dpo", "loss-variant", "preference-data"] and dpo["vn"] == "NeurIPS"
     assert index["sections"]["methods"]["page"] == {"en": "sections/methods/", "zh": "zh/sections/methods/"}
+    assert index["paper"] == {"en": "papers/{id}/", "zh": "zh/papers/{id}/"}
     assert index["topics"]["offline-preference-optimization"]["zh"] == "离线偏好优化（DPO及其变种）"
     assert index["tags"]["dpo"] == {"en": "DPO", "zh": "直接偏好优化"}
 
@@ -162,7 +217,7 @@ def test_all_entries_page_offers_every_filter_with_values_in_use(built: tuple[Pa
     _, site = built
     tags = elements(read(site, "all/index.html"))
     selects = [attrs["name"] for tag, attrs in tags if tag == "select"]
-    assert selects == ["section", "topic", "tag", "type", "year", "venue"]
+    assert selects == ["section", "topic", "tag", "type", "year", "venue", "sort"]
     options = {attrs.get("value") for tag, attrs in tags if tag == "option"}
     assert {"methods", "offline-preference-optimization", "dpo", "method", "2023", "NeurIPS"} <= options
     assert "rlhf-ppo" not in options  # a topic with no entry in this catalog
@@ -188,7 +243,9 @@ def test_downloads_are_published_with_the_site(built: tuple[Path, Path]) -> None
     assert read(site, "alignhub.bib") == exports.to_bibtex(catalog, templates)
     assert read(site, "alignhub.json") == exports.to_json(catalog)
     assert (site / "alignhub.csv").read_bytes() == exports.to_csv(catalog).encode("utf-8")
-    assert read(site, "feed.xml") == exports.to_atom(catalog, templates)
+    site_url = load_config(str(root / "mkdocs.yml")).site_url
+    assert site_url and read(site, "feed.xml") == exports.to_atom(catalog, templates, site_url)
+    assert f'<link rel="self" type="application/atom+xml" href="{site_url}feed.xml"/>' in read(site, "feed.xml")
     links = [attrs.get("href") for tag, attrs in elements(read(site, "downloads/index.html")) if tag == "a"]
     assert {"../alignhub.bib", "../alignhub.json", "../alignhub.csv", "../feed.xml"} <= set(links)
 
@@ -224,7 +281,7 @@ def test_render_site_is_deterministic(built: tuple[Path, Path]) -> None:
     root, _ = built
     first = render_site(load(root).catalog, templates_dir(root))
     second = render_site(load(root).catalog, templates_dir(root))
-    assert first.pages == second.pages and first.files == second.files
+    assert first.pages == second.pages and first.files == second.files and first.fragments == second.fragments
 
 
 def test_catalog_problems_stop_the_build_naming_the_file(
@@ -260,3 +317,21 @@ def test_serve_watches_entries_and_the_metadata_cache(built: tuple[Path, Path]) 
     watched = set(server._watched_paths)
     assert str(root / "entries") in watched
     assert str(root / "metadata") in watched
+
+
+def test_serve_with_an_invalid_entry_reports_it_and_keeps_the_last_good_pages(
+    make_site_root: Callable[..., Path], caplog: pytest.LogCaptureFixture
+) -> None:
+    from mkdocs.commands.build import build as mkdocs_build
+
+    root = make_site_root()
+    site_dir = root.parent / "served-site"
+    config = load_config(str(root / "mkdocs.yml"), site_dir=str(site_dir))
+    config.plugins.on_startup(command="serve", dirty=False)
+    mkdocs_build(config)
+    kto = root / "entries/methods/kto.yaml"
+    kto.write_text(kto.read_text(encoding="utf-8").replace("\nyear: 2024", "\nyear: twenty"), encoding="utf-8")
+    mkdocs_build(config)  # as `mkdocs serve` rebuilds after the edit: no exception, the old pages stay
+    assert "entries/methods/kto.yaml:" in caplog.text and "year" in caplog.text
+    assert "serving the last good build" in caplog.text
+    assert "Prospect" in read(site_dir, "papers/kto/index.html")

@@ -3,10 +3,14 @@
 Events, each with one job:
 - on_config: add the theme overrides, stylesheet and filter script; put the generated pages in the nav.
 - on_files:  load the catalog through the same pipeline as the CLI and add every generated page and
-             download as `File.generated` (nothing is written under docs/).
+             download as `File.generated` (nothing is written under docs/); teach jieba the catalog's
+             Chinese terms. Under `mkdocs serve`, a catalog with problems logs them and keeps the
+             last good pages, so the server goes on answering while the entry is fixed.
 - on_nav:    build the Chinese navigation from the same structure.
+- on_page_content: put the HTML kept for each page's slots in place (see alignhub.site.pages).
 - on_page_context: give each page its language and its counterpart in the other language.
-- on_post_build: write zh/sitemap.xml, which Material's language selector asks for.
+- on_post_build: split the search index by language; write zh/sitemap.xml, which Material's
+             language selector asks for.
 - on_serve:  rebuild when an entry (or the metadata cache) changes.
 
 mkdocs-static-i18n cannot be used here: it rejects in-memory pages (research/api-brief.md §6).
@@ -15,6 +19,7 @@ mkdocs-static-i18n cannot be used here: it rejects in-memory pages (research/api
 from __future__ import annotations
 
 import copy
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -37,12 +42,13 @@ from alignhub.metadata import lookup
 from alignhub.metadata.store import METADATA_DIR
 from alignhub.problems import summarize
 from alignhub.resources import templates_dir
-from alignhub.site import urls
+from alignhub.site import search, urls
 from alignhub.site.pages import NEWEST, ZH_TAG, Site, SiteOptions, render_site
-from alignhub.site.templating import SITE_TEMPLATES
+from alignhub.site.templating import SITE_TEMPLATES, interface_words
 from alignhub.taxonomy import TaxonomyError
 
 THEME_OVERRIDES = "theme"
+log = logging.getLogger("mkdocs.plugins.alignhub")
 
 
 class AlignhubConfig(base.Config):
@@ -61,8 +67,14 @@ class AlignhubPlugin(BasePlugin[AlignhubConfig]):
         self.site: Site | None = None
         self.user_nav: list[Any] = []
         self.zh_nav: Navigation | None = None
+        self.zh_config: MkDocsConfig | None = None
         self.alternates: dict[str, dict[str, str]] = {}
+        self.catalog: Catalog | None = None
+        self.serving = False
         self._config_dir = Path.cwd()
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.serving = command == "serve"
 
     @property
     def root(self) -> Path:
@@ -95,7 +107,11 @@ class AlignhubPlugin(BasePlugin[AlignhubConfig]):
             raise PluginError("alignhub: the taxonomy is broken:\n" + str(err)) from None
         if loaded.problems:
             lines = [p.format() for p in loaded.problems] + [summarize(loaded.problems)]
-            raise PluginError("alignhub: the catalog has problems (run `alignhub validate`):\n" + "\n".join(lines))
+            message = "alignhub: the catalog has problems (run `alignhub validate`):\n" + "\n".join(lines)
+            if not (self.serving and self.site is not None):
+                raise PluginError(message)
+            log.error(message + "\nalignhub: serving the last good build until they are fixed")
+            return self._add_pages(files, config)
         options = SiteOptions(
             use_directory_urls=config.use_directory_urls,
             site_url=config.site_url or None,
@@ -103,6 +119,7 @@ class AlignhubPlugin(BasePlugin[AlignhubConfig]):
             feed_size=self.config.feed_size,
         )
         abstracts = cached_abstracts(root, loaded.catalog)
+        search.teach_jieba(search.chinese_words(loaded.catalog))
         try:
             self.site = render_site(loaded.catalog, templates_dir(root), abstracts, options)
         except jinja2.TemplateError as err:
@@ -110,6 +127,12 @@ class AlignhubPlugin(BasePlugin[AlignhubConfig]):
             raise PluginError(f"alignhub: template error: {where}{err.message or err}") from None
         except (OSError, ValueError) as err:
             raise PluginError(f"alignhub: {err}") from None
+        self.catalog = loaded.catalog
+        return self._add_pages(files, config)
+
+    def _add_pages(self, files: Files, config: MkDocsConfig) -> Files:
+        """Add the generated pages and files; Chinese pages and entry pages stay out of the nav."""
+        assert self.site is not None
         for file in files:  # hand-written Chinese pages belong to the Chinese nav, built in on_nav
             if file.src_uri.startswith(urls.ZH_PREFIX) and file.inclusion.is_in_nav():
                 file.inclusion = InclusionLevel.NOT_IN_NAV
@@ -117,8 +140,8 @@ class AlignhubPlugin(BasePlugin[AlignhubConfig]):
             if files.get_file_from_path(src_uri) is not None:
                 raise PluginError(f"alignhub: docs/{src_uri} is in the way of the generated page of that name; "
                                   "move or rename it (generated pages are never committed under docs/)")
-            chinese = src_uri.startswith(urls.ZH_PREFIX)
-            inclusion = InclusionLevel.NOT_IN_NAV if chinese else InclusionLevel.UNDEFINED
+            hidden = src_uri.startswith(urls.ZH_PREFIX) or src_uri in self.site.entry_pages
+            inclusion = InclusionLevel.NOT_IN_NAV if hidden else InclusionLevel.UNDEFINED
             files.append(File.generated(config, src_uri, content=text, inclusion=inclusion))
         config.nav = self.site.nav["en"] + self.user_nav
         return files
@@ -135,6 +158,8 @@ class AlignhubPlugin(BasePlugin[AlignhubConfig]):
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
         zh_config = copy.copy(config)
+        zh_config.site_name = interface_words(templates_dir(self.root))["zh"]["site_name"]
+        self.zh_config = zh_config
         zh_config.nav = self._zh_nav_items(files)
         zh_files = Files([f for f in files if f.src_uri.startswith(urls.ZH_PREFIX)])
         self.zh_nav = get_navigation(zh_files, zh_config)
@@ -151,6 +176,11 @@ class AlignhubPlugin(BasePlugin[AlignhubConfig]):
             page.meta["tags"] = [*page.meta["tags"], ZH_TAG]
         return markdown
 
+    def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if page.file.generated_by == "alignhub" and self.site is not None:
+            return self.site.fill_slots(html)
+        return html
+
     @event_priority(100)  # before the search plugin indexes the page and its tags
     def on_page_context(self, context: dict[str, Any], /, *, page: Page, config: MkDocsConfig,
                         nav: Navigation) -> dict[str, Any]:
@@ -160,9 +190,13 @@ class AlignhubPlugin(BasePlugin[AlignhubConfig]):
             page.meta["tags"] = []
         if page.meta.get("alignhub_lang") == "zh" and self.zh_nav is not None:
             context["nav"] = self.zh_nav
+            context["config"] = self.zh_config
         return context
 
+    @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.catalog is not None:
+            search.split_index(Path(config.site_dir), self.catalog, config.use_directory_urls)
         # Material fetches sitemap.xml below every `extra.alternate` link; give the Chinese one its own.
         if self.zh_nav is None:
             return

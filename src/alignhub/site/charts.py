@@ -131,7 +131,10 @@ def topic_chart(catalog: Catalog, lang: str) -> TopicChart:
     years = _years(catalog)
     counts = Counter((item.entry.topic, item.entry.year) for item in catalog.entries)
     per_topic = Counter(item.entry.topic for item in catalog.entries)
-    label_width = 250 if lang == "zh" else 330
+    # Wide enough for the longest topic name at 12 px (a Han character is about 12 px wide, a Latin
+    # letter about 7), so no name runs into the grid.
+    longest = max((name_in(t, lang) for s in catalog.taxonomy.sections for t in s.topics), key=len, default="")
+    label_width = 24 + len(longest) * (12 if lang == "zh" else 7)
     cell, top = 26, 24
     rows, cells = [], []
     top_count = max(counts.values(), default=1)

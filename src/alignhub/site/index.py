@@ -10,10 +10,10 @@ import json
 from typing import Any
 
 from alignhub.catalog import Catalog
-from alignhub.site.urls import localized, page_url, section_page
+from alignhub.site.urls import localized, page_url, paper_page, section_page
 from alignhub.taxonomy import Label
 
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 
 
 def _label(label: Label) -> dict[str, str]:
@@ -49,6 +49,8 @@ def filter_index(catalog: Catalog, use_directory_urls: bool = True) -> dict[str,
         entries.append(record)
     return {
         "version": INDEX_VERSION,
+        # Where an entry's page is, per language: "{id}" stands for the entry's id.
+        "paper": {lang: page_url(localized(paper_page("{id}"), lang), use_directory_urls) for lang in ("en", "zh")},
         "sections": {
             s.id: {
                 **_label(s),

@@ -1,24 +1,30 @@
 """Every generated page and file of the site, rendered from the catalog through templates/site/.
 
 `render_site` is the one entry point: the MkDocs plugin hands its result to MkDocs, the tests and
-the benchmark call it directly. Pages are markdown with the entry blocks written as escaped HTML
-(Python-Markdown passes raw HTML blocks through untouched, and its backslash escapes do not cover
-`<`, so markdown escaping alone could not keep a title from becoming markup).
+the benchmark call it directly. Pages are small markdown files (front matter, headings); what shows
+entries is HTML rendered here, escaped by the templates, and left in the markdown as a *slot*: a
+placeholder `<div data-ah-slot="N"></div>` that the plugin replaces with `Site.fragments[N]` after
+Python-Markdown has run. Markdown never parses entry text (its backslash escapes do not cover `<`,
+so it could not keep a title from becoming markup), and its raw-HTML handling, quadratic in the
+size of an HTML block, never sees a list that grows with the catalog.
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from alignhub import exports
 from alignhub.catalog import Catalog
+from alignhub.similarity import related_entries
 from alignhub.site import charts, urls
 from alignhub.site.index import filter_index_json
 from alignhub.site.templating import LANGUAGES, interface_words, make_site_environment
@@ -28,6 +34,7 @@ NEWEST = 10
 STATIC_ASSETS = ("alignhub.css", "filter.js")
 # A hidden ("shadow") tag on every Chinese page, so the English tags index can leave them out.
 ZH_TAG = "alignhub-zh"
+SLOT = re.compile(r'<div data-ah-slot="(\d+)"></div>')
 
 
 @dataclass(frozen=True)
@@ -40,11 +47,24 @@ class SiteOptions:
 
 @dataclass
 class Site:
-    """Generated pages (markdown, by source path) and other files (by path), plus the nav per language."""
+    """Generated pages (markdown, by source path), the HTML of their slots, other files (by path),
+    the nav per language, and the entry pages (kept out of the nav: there is one per entry)."""
 
     pages: dict[str, str] = field(default_factory=dict)
+    fragments: dict[str, str] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)
     nav: dict[str, list[Any]] = field(default_factory=dict)
+    entry_pages: set[str] = field(default_factory=set)
+
+    def slot(self, html: str) -> Markup:
+        """Keep `html` for after Python-Markdown and return the placeholder that marks its place."""
+        key = str(len(self.fragments))
+        self.fragments[key] = str(html)
+        return Markup(f'\n<div data-ah-slot="{key}"></div>\n')
+
+    def fill_slots(self, html: str) -> str:
+        """A page's HTML with each placeholder replaced by the HTML kept for it."""
+        return SLOT.sub(lambda match: self.fragments[match.group(1)], html)
 
 
 def _options_for(catalog: Catalog, lang: str) -> dict[str, Any]:
@@ -77,7 +97,9 @@ def _render_page(
     """Render one page in the language of `common`, with links relative to that page."""
     page = urls.localized(src, common["lang"])
     linker = urls.Linker(page, options.use_directory_urls)
-    site.pages[page] = env.get_template(template).render(**common, **context, href=linker, page=page)
+    site.pages[page] = env.get_template(template).render(
+        **common, **context, href=linker, page=page, slot=site.slot
+    )
 
 
 def render_site(
@@ -93,12 +115,13 @@ def render_site(
     words = interface_words(templates)
     bibtex = exports.bibtex_records(catalog, templates)
     newest = exports.newest(catalog, options.newest)
+    similar = related_entries(catalog, abstracts)
     site = Site()
     topics_total = sum(len(s.topics) for s in catalog.taxonomy.sections)
 
     for lang in LANGUAGES:
         t = words[lang]
-        sections = section_views(catalog, lang, t, bibtex, abstracts)
+        sections = section_views(catalog, lang, t, bibtex, abstracts, similar)
         by_id = {e.id: e for s in sections for topic in s.topics for e in topic.entries}
         common = {
             "lang": lang,
@@ -116,6 +139,9 @@ def render_site(
                words_json=json.dumps({k: t[k] for k in ("shown", "no_match", "any")}, ensure_ascii=False))
         for section in sections:
             render(urls.section_page(section.id), "section.md.j2", section=section)
+        for entry_id in sorted(by_id):
+            render(urls.paper_page(entry_id), "paper.md.j2", e=by_id[entry_id])
+            site.entry_pages.add(urls.localized(urls.paper_page(entry_id), lang))
         render(urls.STATS, "stats.md.j2", years=charts.year_chart(catalog, lang),
                grid=charts.topic_chart(catalog, lang))
         render(urls.TAGS, "tags.md.j2")
@@ -134,6 +160,8 @@ def render_site(
     site.files[exports.FORMATS["csv"]] = exports.to_csv(catalog)
     site.files[exports.FORMATS["atom"]] = exports.to_atom(catalog, templates, options.site_url, options.feed_size)
     site.files[urls.FILTER_INDEX] = filter_index_json(catalog, options.use_directory_urls)
+    assets = templates / "site" / "assets"
     for asset in STATIC_ASSETS:
-        site.files[urls.ASSETS + asset] = (templates / "site" / "assets" / asset).read_text(encoding="utf-8")
+        site.files[urls.ASSETS + asset] = (assets / asset).read_text(encoding="utf-8")
+    site.files[urls.SEARCH_WORKER] = (assets / "search-worker.js").read_text(encoding="utf-8")
     return site

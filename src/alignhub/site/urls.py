@@ -20,10 +20,20 @@ TAGS = "tags.md"
 DOWNLOADS = "downloads.md"
 ASSETS = "assets/alignhub/"
 FILTER_INDEX = ASSETS + "index.json"
+# Beside Material's own worker, whose relative look-ups (../lunr/) it inherits; main.html names it too.
+SEARCH_WORKER = "assets/javascripts/workers/alignhub-search.js"
+
+
+PAPERS = "papers/"
 
 
 def section_page(section: str) -> str:
     return f"sections/{section}.md"
+
+
+def paper_page(entry_id: str) -> str:
+    """Every entry has a page of its own, named by its id (the entry's file name)."""
+    return f"{PAPERS}{entry_id}.md"
 
 
 def localized(src_uri: str, lang: str) -> str:
@@ -45,8 +55,8 @@ def page_url(src_uri: str, use_directory_urls: bool = True) -> str:
 
 
 def entry_url(item: CatalogEntry, lang: str = "en", use_directory_urls: bool = True) -> str:
-    """Where an entry is shown: its section page, at the anchor that is its id."""
-    return page_url(localized(section_page(item.section), lang), use_directory_urls) + "#" + item.id
+    """Where an entry is shown: its own page."""
+    return page_url(localized(paper_page(item.id), lang), use_directory_urls)
 
 
 class Linker:

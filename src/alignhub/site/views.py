@@ -12,12 +12,19 @@ from datetime import date
 
 from alignhub.catalog import Catalog, CatalogEntry
 from alignhub.site.templating import Words
-from alignhub.site.urls import localized, section_page
+from alignhub.site.urls import localized, paper_page, section_page
 from alignhub.taxonomy import Label
 
 
 def name_in(label: Label, lang: str) -> str:
     return label.zh if lang == "zh" else label.en
+
+
+def heading(title: str, short_name: str | None) -> str:
+    """Short name and title, without repeating a short name the title already starts with."""
+    if not short_name or title.casefold().startswith(short_name.casefold()):
+        return title
+    return f"{short_name}: {title}"
 
 
 @dataclass(frozen=True)
@@ -34,9 +41,16 @@ class TagView:
 
 @dataclass(frozen=True)
 class RelatedView:
+    """Another entry, linked from this one's page."""
+
     id: str
-    label: str
+    short_name: str | None
+    title: str
     page: str
+
+    @property
+    def heading(self) -> str:
+        return heading(self.title, self.short_name)
 
 
 @dataclass(frozen=True)
@@ -46,6 +60,7 @@ class EntryView:
     id: str
     section: str
     section_name: str
+    section_page: str
     topic: str
     topic_name: str
     page: str
@@ -62,7 +77,12 @@ class EntryView:
     bibtex: str
     tags: list[TagView]
     related: list[RelatedView]
+    similar: list[RelatedView]
     added: date
+
+    @property
+    def heading(self) -> str:
+        return heading(self.title, self.short_name)
 
 
 @dataclass(frozen=True)
@@ -94,6 +114,7 @@ def entry_view(
     words: Words,
     bibtex: Mapping[str, str],
     abstracts: Mapping[str, str],
+    similar: Mapping[str, list[str]],
 ) -> EntryView:
     e = item.entry
     taxonomy = catalog.taxonomy
@@ -101,21 +122,14 @@ def entry_view(
     topic = taxonomy.topic_by_id[e.topic][1]
     type_label = taxonomy.types.get(e.type)
     summary_lang = "zh" if lang == "zh" and e.summary.zh else "en"
-    related = []
-    for other_id in e.related:
-        other = catalog.by_id.get(other_id)
-        if other is not None:
-            related.append(RelatedView(
-                other_id, other.entry.short_name or other.entry.title,
-                localized(section_page(other.section), lang),
-            ))
     return EntryView(
         id=item.id,
         section=item.section,
         section_name=name_in(section, lang),
+        section_page=localized(section_page(item.section), lang),
         topic=e.topic,
         topic_name=name_in(topic, lang),
-        page=localized(section_page(item.section), lang),
+        page=localized(paper_page(item.id), lang),
         title=e.title,
         short_name=e.short_name,
         authors=list(e.authors),
@@ -128,9 +142,21 @@ def entry_view(
         abstract=abstracts.get(item.id) or None,
         bibtex=bibtex[item.id],
         tags=[TagView(tag, name_in(taxonomy.tag_labels[tag], lang)) for tag in e.tags if tag in taxonomy.tag_labels],
-        related=related,
+        related=_linked(catalog, e.related, lang),
+        similar=_linked(catalog, similar.get(item.id, []), lang),
         added=e.added,
     )
+
+
+def _linked(catalog: Catalog, ids: list[str], lang: str) -> list[RelatedView]:
+    """Other entries by id, as links to their pages (ids not in the catalog are left out)."""
+    views = []
+    for other_id in ids:
+        other = catalog.by_id.get(other_id)
+        if other is not None:
+            views.append(RelatedView(other_id, other.entry.short_name, other.entry.title,
+                                     localized(paper_page(other_id), lang)))
+    return views
 
 
 def section_views(
@@ -139,6 +165,7 @@ def section_views(
     words: Words,
     bibtex: Mapping[str, str],
     abstracts: Mapping[str, str],
+    similar: Mapping[str, list[str]],
 ) -> list[SectionView]:
     """Every section of the taxonomy with its topics and entries, in reading order."""
     views = []
@@ -148,7 +175,7 @@ def section_views(
                 t.topic.id,
                 name_in(t.topic, lang),
                 t.topic.description if lang == "en" else None,
-                [entry_view(item, catalog, lang, words, bibtex, abstracts) for item in t.entries],
+                [entry_view(item, catalog, lang, words, bibtex, abstracts, similar) for item in t.entries],
             )
             for t in group.topics
         ]

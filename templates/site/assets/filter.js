@@ -1,12 +1,22 @@
 /* alignhub "All entries": filters over the JSON index built with the site. No dependencies.
- * The filter state lives in the URL query (?section=…&topic=…&tag=…&type=…&year=…&venue=…&q=…),
+ * The filter state lives in the URL query (?section=…&topic=…&tag=…&type=…&year=…&venue=…&sort=…&text=…),
  * so a filtered view can be shared and survives a reload. Entry text is only ever set through
  * textContent, never parsed as HTML. */
 (function () {
   "use strict";
+  // On every page: the language selector keeps the filters and the anchor of the page it leaves.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a.md-select__link[hreflang]");
+    if (!link || (!location.search && !location.hash)) return;
+    var target = new URL(link.href, location.href);
+    if (!target.search) target.search = location.search;
+    if (!target.hash) target.hash = location.hash;
+    link.href = target.href;
+  }, true);
+
   var root = document.getElementById("ah-filter");
   if (!root) return;
-  var FIELDS = ["section", "topic", "tag", "type", "year", "venue"];
+  var FIELDS = ["section", "topic", "tag", "type", "year", "venue", "sort"];
   var TEXT = "text";  // not "q": Material's search box reads ?q= on every page
   var lang = root.getAttribute("data-lang") || "en";
   var words = JSON.parse(root.getAttribute("data-words") || "{}");
@@ -80,10 +90,10 @@
     var li = el("li", "ah-result");
     li.setAttribute("data-id", e.id);
     var title = el("a", "ah-result__title", e.t);
-    title.href = new URL(index.sections[e.sec].page[lang] + "#" + e.id, siteRoot).href;
+    title.href = new URL(index.paper[lang].replace("{id}", e.id), siteRoot).href;
     li.appendChild(title);
     var meta = [String(e.y)];
-    if (e.s) meta.unshift(e.s);
+    if (e.s && e.t.toLowerCase().lastIndexOf(e.s.toLowerCase(), 0) !== 0) meta.unshift(e.s);
     if (e.v) meta.push(e.v);
     meta.push(label("types", e.ty), label("sections", e.sec) + " › " + label("topics", e.top));
     li.appendChild(el("div", "ah-result__meta", meta.join(" · ")));
@@ -104,11 +114,18 @@
     return li;
   }
 
+  // The index lists entries by year, newest first; other orders keep that order among equals.
+  var ORDERS = {
+    added: function (a, b) { return a.ad < b.ad ? 1 : a.ad > b.ad ? -1 : a._order - b._order; },
+    title: function (a, b) { return a.t.localeCompare(b.t) || a._order - b._order; }
+  };
+
   function render() {
     var state = formState();
     writeUrl(state);
     var terms = state.q.toLowerCase().split(/\s+/).filter(Boolean);
     var shown = index.entries.filter(function (e) { return matches(e, state, terms); });
+    if (state.sort) shown.sort(ORDERS[state.sort] || function () { return 0; });
     var fragment = document.createDocumentFragment();
     shown.forEach(function (e) { fragment.appendChild(entryItem(e)); });
     list.replaceChildren(fragment);
@@ -120,7 +137,7 @@
   form.addEventListener("input", render);
   form.addEventListener("change", render);
   form.querySelector("[data-clear]").addEventListener("click", function () {
-    writeForm({ q: "", section: "", topic: "", tag: "", type: "", year: "", venue: "" });
+    writeForm({ q: "", section: "", topic: "", tag: "", type: "", year: "", venue: "", sort: "" });
     render();
   });
   list.addEventListener("click", function (event) {
@@ -138,8 +155,13 @@
     })
     .then(function (data) {
       index = data;
-      index.entries.forEach(function (e) { e._text = haystack(e); });
-      writeForm(readState());
+      index.entries.forEach(function (e, i) { e._text = haystack(e); e._order = i; });
+      var state = readState();
+      writeForm(state);
+      // On a phone the filters fold away unless a shared link set one, so the first result shows.
+      var panel = root.querySelector(".ah-filter__panel");
+      var filtered = FIELDS.some(function (name) { return state[name]; });
+      if (panel && !filtered && window.matchMedia("(max-width: 44.9375em)").matches) panel.open = false;
       render();
     })
     .catch(function (error) {

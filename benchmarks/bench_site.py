@@ -1,13 +1,16 @@
-"""Benchmark: `mkdocs build` of the site (English + Chinese) for a synthetic catalog, and index sizes.
+"""Benchmark: `mkdocs build` of the site (English + Chinese) for synthetic catalogs, against a plain
+MkDocs Material build of the same pages, and the size of each language's search index.
 
-Run: python benchmarks/bench_site.py [--size 1000] [--repeat 2]
+Run: python benchmarks/bench_site.py [--sizes 1000 5000 10000]
 
-Writes `--size` synthetic entries (the same generator as bench_pipeline.py), the repository's
-mkdocs.yml and docs/, then builds the site in-process with the alignhub plugin, Material's search
-(with jieba) and the tags plugin, exactly as `mkdocs build` does. Prints each build's wall time
-(the first includes loading jieba's dictionary), the time of the alignhub plugin's own rendering,
-and the sizes of Material's search index and of the filter index of the "All entries" page.
-Goals: build ≤ 15 s, search index ≤ 2 MB for 1,000 entries.
+For each size: writes that many synthetic entries (the generator of bench_pipeline.py), the
+repository's mkdocs.yml and docs/, and builds the site in-process with the alignhub plugin,
+Material's search (with jieba) and the tags plugin, exactly as `mkdocs build` does. Then it writes
+the very pages the plugin generated (their HTML slots filled in) as ordinary markdown files and
+builds them with Material alone (same theme, search and tags settings; entry pages kept out of the
+nav as the plugin keeps them) — the cost of the pages themselves, without alignhub.
+Goals (issue 9): 1,000 entries in ≤ 15 s; 10,000 in ≤ 12× the 1,000 time; search index ≤ 2 MB
+per language at 1,000 entries.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import yaml
+
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 from mkdocs.commands.build import build
@@ -28,52 +33,71 @@ from mkdocs.config import load_config
 
 from alignhub.pipeline import load
 from alignhub.resources import templates_dir
-from alignhub.site.pages import render_site
+from alignhub.site.pages import SiteOptions, render_site
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_pipeline import REPO, make_catalog
 
 
-def build_once(root: Path, site: Path) -> float:
-    config = load_config(str(root / "mkdocs.yml"), site_dir=str(site), strict=True)
+def timed_build(config_file: Path, site: Path) -> float:
+    config = load_config(str(config_file), site_dir=str(site), strict=True)
     start = time.perf_counter()
     build(config)
     return time.perf_counter() - start
 
 
-def render_once(root: Path) -> float:
-    start = time.perf_counter()
-    render_site(load(root).catalog, templates_dir(root))
-    return time.perf_counter() - start
+def plain_material_project(root: Path, plain: Path) -> Path:
+    """The generated pages as files of an ordinary Material project (no alignhub plugin)."""
+    site = render_site(load(root).catalog, templates_dir(root), options=SiteOptions())
+    docs = plain / "docs"
+    shutil.copytree(root / "docs", docs)
+    for src_uri, markdown in {**site.pages, **site.files}.items():
+        path = docs / src_uri
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(site.fill_slots(markdown) if src_uri in site.pages else markdown, encoding="utf-8")
+    config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8").replace("!ENV", "")) or {}
+    config["site_url"] = "https://example.org/"
+    config["plugins"] = [p for p in config["plugins"] if p != "alignhub"]
+    config["theme"]["custom_dir"] = str(templates_dir(root) / "site" / "theme")
+    config["nav"] = site.nav["en"] + config.get("nav", [])
+    config["not_in_nav"] = "/papers/\n/zh/\n"
+    config["docs_dir"] = str(docs)
+    config_file = plain / "mkdocs.yml"
+    config_file.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return config_file
+
+
+def measure(size: int, tmp: Path) -> dict[str, float]:
+    root = tmp / f"catalog-{size}"
+    make_catalog(root, size)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(REPO / "docs", root / "docs")
+    site = tmp / f"site-{size}"
+    alignhub = timed_build(root / "mkdocs.yml", site)
+    sizes = {lang: (site / prefix / "search" / "search_index.json").stat().st_size / 1e6
+             for lang, prefix in (("en", ""), ("zh", "zh"))}
+    pages = sum(1 for _ in site.rglob("index.html"))
+    shutil.rmtree(site)
+    plain = timed_build(plain_material_project(root, tmp / f"plain-{size}"), tmp / f"plain-site-{size}")
+    shutil.rmtree(tmp / f"plain-site-{size}")
+    return {"pages": pages, "alignhub": alignhub, "plain": plain, "en": sizes["en"], "zh": sizes["zh"]}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--size", type=int, default=1000)
-    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 10000])
     args = parser.parse_args()
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
     logging.getLogger("jieba").setLevel(logging.WARNING)
+    print("entries  pages   alignhub build  plain Material  ratio  search index en / zh")
+    first: float | None = None
     with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp) / "catalog"
-        make_catalog(root, args.size)
-        shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-        shutil.copytree(REPO / "docs", root / "docs")
-        site = Path(tmp) / "site"
-        builds = [build_once(root, site) for _ in range(args.repeat)]
-        render = min(render_once(root) for _ in range(args.repeat))
-        pages = sum(1 for _ in site.rglob("index.html"))
-        search = (site / "search" / "search_index.json").stat().st_size
-        index = (site / "assets" / "alignhub" / "index.json").stat().st_size
-        print(f"entries: {args.size}, pages built: {pages}")
-        for n, seconds in enumerate(builds, 1):
-            print(f"mkdocs build #{n}: {seconds:.2f} s" + (" (includes loading jieba)" if n == 1 else ""))
-        print(f"alignhub pages and downloads rendered in: {render:.2f} s (best of {args.repeat})")
-        print(f"search index (search/search_index.json): {search / 1e6:.2f} MB")
-        print(f"filter index (assets/alignhub/index.json): {index / 1e6:.2f} MB")
-        print("downloads: " + ", ".join(
-            f"{name} {(site / name).stat().st_size / 1e6:.2f} MB"
-            for name in ("alignhub.bib", "alignhub.json", "alignhub.csv", "feed.xml")))
+        for size in args.sizes:
+            m = measure(size, Path(tmp))
+            first = first or m["alignhub"]
+            print(f"{size:>7,} {int(m['pages']):>6,} {m['alignhub']:>13.1f} s {m['plain']:>13.1f} s "
+                  f"{m['alignhub'] / m['plain']:>6.2f}  {m['en']:.2f} MB / {m['zh']:.2f} MB"
+                  f"   ({m['alignhub'] / first:.1f}× the first size)")
 
 
 if __name__ == "__main__":

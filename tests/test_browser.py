@@ -320,3 +320,20 @@ def test_switching_language_keeps_the_page_and_the_filters(reader: Visit) -> Non
     reader.page.wait_for_url(re.compile(r"/zh/all/\?topic=offline-preference-optimization$"))
     assert reader.page.input_value("select[name=topic]") == "offline-preference-optimization"
     reader.assert_clean()
+
+
+def test_sort_control_orders_the_list_and_the_url_keeps_it(visit: Visit) -> None:
+    visit.open("all/")
+    results = visit.page.locator(".ah-filter__results > li")
+    visit.page.locator(".ah-filter__count", has_text="8 of 8 entries").wait_for()
+    visit.page.select_option("select[name=sort]", "title")
+    titles = visit.page.locator(".ah-result__title").all_inner_texts()
+    assert titles == sorted(titles, key=str.casefold) and results.count() == 8
+    assert visit.page.url.endswith("/all/?sort=title")
+    visit.page.evaluate("() => window.scrollTo(0, 0)")
+    visit.page.focus("select[name=venue]")
+    visit.page.keyboard.press("Tab")  # keyboard focus on the sort control: its ring shows
+    focused = visit.page.evaluate(
+        "() => [document.activeElement.name, getComputedStyle(document.activeElement).outlineStyle]")
+    assert focused[0] == "sort" and focused[1] not in ("", "none"), focused
+    visit.assert_clean()

@@ -85,7 +85,7 @@ def test_a_run_cut_off_mid_way_keeps_its_batches_and_the_next_run_resumes(root: 
     api.then(None, Reply(503), Reply(503))  # the first batch gets through, then arXiv goes away
     code, out = cli("enrich", "--source", "arxiv", "--root", str(root))
     assert code == 1
-    assert "arxiv: 2 batches in a row failed; the 1 ids left were not asked" in out
+    assert "arxiv: 1 id not asked: 2 batches in a row failed; run again later to resume" in out
     assert len(api.requests()) == 3
     assert cached(root) == ["2105.14111.json", "2109.07958.json"]
     assert_cache_is_whole(root)

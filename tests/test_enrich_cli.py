@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from alignhub import pipeline
-from alignhub.metadata import lookup
+from alignhub.metadata import Decision, EntryMetadata, RepoStatus, lookup
 from alignhub.metadata.records import MODELS, Missing
 from conftest import edit, write
 from fixtures.api.fakeapi import FakeApis, Reply, summary
@@ -34,7 +34,7 @@ def asked(api: FakeApis) -> list[str]:
 def assert_cache_is_whole(root: Path) -> None:
     """Every file under metadata/ is a complete record: no temporary file, nothing half written."""
     for path in (root / "metadata").rglob("*"):
-        if path.is_file():
+        if path.is_file() and path.parent.name != "metadata":  # refreshed.json: the run's date, not a record
             assert not path.name.startswith("."), f"left behind: {path}"
             data = json.loads(path.read_text(encoding="utf-8"))
             model = Missing if data.get("missing") else MODELS[path.parent.name]
@@ -247,31 +247,34 @@ def test_pyproject_sets_pacing_and_the_environment_wins(root: Path, api: FakeApi
 
 # -- lookup: what the site reads ------------------------------------------------------------------
 
-def test_lookup_merges_the_cache_under_the_entry(root: Path, api: FakeApis, cli) -> None:
+def test_lookup_merges_the_cache_under_the_entry(root: Path, api: FakeApis, cli,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
     loaded = pipeline.load(root)
     bare = lookup(root, loaded.catalog)
     assert set(bare) == {e.id for e in loaded.catalog.entries}
-    assert bare["dpo"].abstract is None and bare["dpo"].sources == ()
-    assert bare["dpo"].venue is not None and bare["dpo"].venue.label == "NeurIPS 2023"
+    assert all(meta == EntryMetadata() and meta.empty for meta in bare.values())
 
+    monkeypatch.setenv("OPENREVIEW_TOKEN", "t")
+    write(root, "entries/methods/safe-rlhf.yaml", SAFE_RLHF)
     assert cli("enrich", "--root", str(root))[0] == 0
-    found = lookup(root, loaded.catalog)
+    found = lookup(root, pipeline.load(root).catalog)
     dpo = found["dpo"]
-    assert dpo.sources == ("arxiv", "s2", "github")
     assert dpo.abstract and dpo.abstract.startswith("While large-scale unsupervised language models")
-    assert [a.name for a in dpo.authors] == ["Rafael Rafailov", "Archit Sharma", "Eric Mitchell", "Stefano Ermon",
-                                             "Christopher D. Manning", "Chelsea Finn"]  # the entry's list
-    assert dpo.authors[3].affiliations == ("Stanford University", "CZ Biohub")
-    assert (dpo.published.isoformat(), dpo.updated.isoformat(), dpo.version) == ("2023-05-29", "2024-07-29", 3)
-    assert dpo.pdf_url == "https://arxiv.org/pdf/2305.18290v3"
+    assert dpo.first_version == "2023-05"  # arXiv's first version, though the record is of v3
     assert dpo.citations == 4213
-    assert dpo.repo is not None and (dpo.repo.stars, dpo.repo.archived) == (2870, False)
-    assert dpo.repo.url == "https://github.com/eric-mitchell/direct-preference-optimization"
-    # the entry's own words win: goal-misgeneralization lists "Lauro Langosco di Langosco", arXiv "Lauro Langosco"
-    goal = found["goal-misgeneralization-in-deep-rl"]
-    assert goal.authors[0].name == "Lauro Langosco di Langosco"
-    assert goal.citations is None  # Semantic Scholar has no record of it
+    assert dpo.repo == RepoStatus(stars=2870, archived=False, pushed="2024-08-15")
+    assert dpo.decision is None  # no OpenReview id
+    assert found["goal-misgeneralization-in-deep-rl"].citations is None  # Semantic Scholar has no record of it
     assert found["leace"].repo is not None and found["leace"].repo.archived is True
+    assert found["safe-rlhf"].decision == Decision("accepted", "ICLR 2024 Spotlight")
+
+
+SAFE_RLHF = (
+    'title: "Safe RLHF: Safe Reinforcement Learning from Human Feedback"\n'
+    "type: method\ntopic: multi-objective-value-alignment\nauthors: [Josef Dai, Xuehai Pan]\nyear: 2023\n"
+    'venue: {name: arXiv}\nlinks:\n  arxiv: "2310.12773"\n  openreview: TyFrPOKYXw\n'
+    "summary:\n  en: Trains separate helpfulness and harmlessness models under a Lagrangian constraint.\n"
+    "added: 2026-11-23\n")
 
 
 @pytest.mark.parametrize("command", ["enrich", "add"])

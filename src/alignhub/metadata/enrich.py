@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Protocol
 
@@ -196,8 +197,13 @@ class Enrichment:
 def enrich(root: Path, entries: list[CatalogEntry], sources: Iterable[str], settings: Settings, *,
            refresh: bool = False, env: Mapping[str, str] | None = None,
            progress: Callable[[str, int], Progress] | None = None,
-           notice: Callable[[str], None] = print, result: Enrichment | None = None) -> Enrichment:
-    """Run every source over `entries`; pass `result` to keep the figures when the run is interrupted."""
+           notice: Callable[[str], None] = print, result: Enrichment | None = None,
+           today: date | None = None) -> Enrichment:
+    """Run every source over `entries`; pass `result` to keep the figures when the run is interrupted.
+
+    A run that changed a record stamps ``metadata/refreshed.json`` with `today` (the README says when
+    metadata was last refreshed); a run that changed nothing leaves every file as it was.
+    """
     env = os.environ if env is None else env
     result = result if result is not None else Enrichment()
     store = Store(root)
@@ -213,4 +219,6 @@ def enrich(root: Path, entries: list[CatalogEntry], sources: Iterable[str], sett
         finally:
             if bar is not None:
                 bar.close()
+    if store.written:
+        store.stamp(today or date.today())
     return result

@@ -145,8 +145,9 @@ def test_a_wrong_arxiv_id_is_caught_by_validate_strict_once_enriched(root: Path,
     edit(root, TRUTHFULQA, '"2109.07958"', '"2008.02275"')  # a real paper, just not this one
     assert cli("validate", "--strict", "--root", str(root))[0] == 0  # nothing fetched yet: nothing to compare
     assert cli("enrich", "--source", "arxiv", "--root", str(root))[0] == 0
-    expected = ('entries/datasets/truthfulqa.yaml:9:10: links.arxiv: arXiv 2008.02275 is "Aligning AI With Shared '
-                'Human Values", not this entry\'s title (is the id right? if the paper was renamed, copy the new title)')
+    expected = ("entries/datasets/truthfulqa.yaml:9:10: links.arxiv: the entry's title does not match arXiv "
+                '2008.02275 (arXiv 2008.02275 is "Aligning AI With Shared Human Values": is the id right? if the '
+                "paper was renamed, copy that title)")
     code, out = cli("validate", "--strict", "--root", str(root))
     assert code == 1
     assert expected in out.splitlines()
@@ -171,8 +172,9 @@ def test_a_slightly_different_title_is_only_a_warning(root: Path, api: FakeApis,
     cli("enrich", "--source", "arxiv", "--root", str(root))
     code, out = cli("validate", "--strict", "--root", str(root))
     assert code == 0
-    assert ('entries/datasets/truthfulqa.yaml:1:8: warning: title: differs slightly from the title on arXiv '
-            '2109.07958: "TruthfulQA: Measuring How Models Mimic Human Falsehoods" (copy the exact title)') in out
+    assert ('entries/datasets/truthfulqa.yaml:1:8: warning: title: "TruthfulQA: Measuring How Models Mimic Human '
+            'Falsehood" differs slightly from the title on arXiv 2109.07958: "TruthfulQA: Measuring How Models '
+            'Mimic Human Falsehoods" (copy the exact title)') in out
 
 
 def test_a_preprint_accepted_at_a_venue_can_be_updated(root: Path, api: FakeApis, cli,
@@ -187,9 +189,23 @@ def test_a_preprint_accepted_at_a_venue_can_be_updated(root: Path, api: FakeApis
     assert cli("enrich", "--root", str(root))[0] == 0
     code, out = cli("validate", "--strict", "--root", str(root))
     assert code == 0, out  # a suggestion, never an error
-    assert ("entries/methods/safe-rlhf.yaml:6:8: warning: venue: venue can be updated: OpenReview lists it at "
-            "ICLR 2024 Spotlight (write venue: {name: ICLR, year: 2024, presentation: spotlight})") in out
+    assert ("entries/methods/safe-rlhf.yaml:6:8: suggestion: venue: venue can be updated: OpenReview lists it at "
+            "ICLR 2024 Spotlight (set venue: {name: ICLR, year: 2024, presentation: spotlight})") in out
     assert "entries/evaluation/value-fulcra.yaml" not in out  # Semantic Scholar says arXiv.org: nothing to suggest
+
+
+def test_a_presentation_openreview_knows_is_a_suggestion_naming_the_field(root: Path, api: FakeApis, cli,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENREVIEW_TOKEN", "t")
+    write(root, "entries/methods/safe-rlhf.yaml", SAFE_RLHF.replace("venue: {name: arXiv}", "venue: {name: ICLR, year: 2024}"))
+    assert cli("enrich", "--source", "openreview", "--root", str(root))[0] == 0
+    code, out = cli("validate", "--strict", "--root", str(root))
+    assert code == 0, out
+    assert ("entries/methods/safe-rlhf.yaml:6:8: suggestion: venue.presentation: not set: OpenReview lists it at "
+            "ICLR 2024 Spotlight (set venue.presentation: spotlight)") in out.splitlines()
+    edit(root, "entries/methods/safe-rlhf.yaml", "year: 2024}", "year: 2024, presentation: spotlight}")
+    code, out = cli("validate", "--strict", "--root", str(root))
+    assert (code, "suggestion" in out) == (0, False)
 
 
 def test_semantic_scholar_venue_suggests_an_update_for_an_entry_without_venue(root: Path, api: FakeApis,
@@ -198,8 +214,8 @@ def test_semantic_scholar_venue_suggests_an_update_for_an_entry_without_venue(ro
     cli("enrich", "--source", "s2", "--root", str(root))
     code, out = cli("validate", "--root", str(root))
     assert code == 0
-    assert ("entries/methods/kto.yaml: warning: venue: venue can be updated: Semantic Scholar lists it at "
-            "ICML (write venue: {name: ICML, year: <the conference year>})") in out
+    assert ("entries/methods/kto.yaml: suggestion: venue: venue can be updated: Semantic Scholar lists it at "
+            "ICML (set venue: {name: ICML, year: <the conference year>})") in out
 
 
 def test_a_broken_cache_file_is_reported_not_trusted(root: Path, api: FakeApis, cli) -> None:

@@ -17,7 +17,9 @@ from bibtexparser.middlewares import LatexDecodingMiddleware
 from alignhub import pipeline
 from alignhub.metadata.store import Store
 from alignhub.render import compact_number
+from conftest import edit, write
 from fixtures.api.fakeapi import FakeApis
+from test_enrich_cli import SAFE_RLHF
 
 FORMATS = ("bibtex", "json", "csv", "atom")
 
@@ -120,3 +122,28 @@ def test_the_site_keeps_its_call(root: Path, api: FakeApis, cli) -> None:
                                               (1_234_567, "1.2M")])
 def test_compact_numbers(value: int, shown: str) -> None:
     assert compact_number(value) == shown
+
+
+def test_the_refresh_summary_names_decisions_title_mismatches_and_suggestions(root: Path, api: FakeApis, cli,
+                                                                              tmp_path: Path, capsys,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from alignhub.metadata import changes
+
+    monkeypatch.setenv("OPENREVIEW_TOKEN", "t")
+    write(root, "entries/methods/safe-rlhf.yaml", SAFE_RLHF)
+    edit(root, "entries/datasets/truthfulqa.yaml", '"2109.07958"', '"2008.02275"')  # another paper's id
+    assert cli("enrich", "--root", str(root))[0] == 0
+    assert changes.main(["--before", str(tmp_path / "nothing"), "--root", str(root)]) == 0
+    body = capsys.readouterr().out
+    assert "### OpenReview decisions, new or changed (1)\n\n- `entries/methods/safe-rlhf.yaml: ICLR 2024 " \
+           "Spotlight (accepted)`\n" in body
+    assert ("entries/datasets/truthfulqa.yaml:9:10: links.arxiv: the entry's title does not match arXiv 2008.02275 "
+            '(arXiv 2008.02275 is "Aligning AI With Shared Human Values": is the id right? if the paper was '
+            "renamed, copy that title)") in body.splitlines()
+    assert ("entries/methods/safe-rlhf.yaml:6:8: suggestion: venue: venue can be updated: OpenReview lists it at "
+            "ICLR 2024 Spotlight (set venue: {name: ICLR, year: 2024, presentation: spotlight})") in body.splitlines()
+    # against itself: nothing changed, whatever validate would say
+    before = tmp_path / "before"
+    shutil.copytree(root / "metadata", before / "metadata")
+    assert changes.main(["--before", str(before), "--root", str(root)]) == 0
+    assert capsys.readouterr().out == "The metadata refresh changed nothing.\n"

@@ -284,3 +284,11 @@ def test_a_captcha_page_fails_the_batch_and_records_nothing(root: Path, api: Fak
                                      "requests": 1}
     assert "failed: arXiv answered with an HTML page, not an Atom feed (HTTP 200, text/html" in out
     assert not (root / "metadata" / "arxiv").exists()
+
+
+@pytest.mark.parametrize("after", [0, 300])
+def test_a_dropped_connection_is_retried_and_the_batch_fetched(root: Path, api: FakeApis, after: int) -> None:
+    api.then(Reply.dropped(after))  # closed before answering, or part-way through the feed
+    outcomes = source(root).fetch_batch(["2305.18290", "2402.10571"])
+    assert all(isinstance(o, Fetched) for o in outcomes.values())
+    assert queries(api) == [["2305.18290", "2402.10571"]] * 2

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import socket
 from datetime import date
 from pathlib import Path
 
@@ -112,6 +114,34 @@ def test_add_a_paper_arxiv_does_not_have(root: Path, api: FakeApis, cli) -> None
     code, out = cli("add", "2402.99999", *MULTI, "--root", str(root))
     assert (code, out.strip()) == (1, "alignhub add: 2402.99999: arXiv has no paper with this id")
     assert sorted(p.name for p in (root / "entries" / "methods").iterdir()) == ["dpo.yaml", "kto.yaml", "odpo.yaml"]
+
+
+def test_add_offline_answers_at_once_with_one_line(root: Path, api: FakeApis, cli,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # nobody listens there once the probe is closed
+    monkeypatch.setenv("ALIGNHUB_ARXIV_API", f"http://127.0.0.1:{port}/api/query")
+    monkeypatch.setenv("ALIGNHUB_HTTP_BACKOFF", "30")  # a retry would take 30 s; there is none
+    code, out = cli("add", "2310.12773", *MULTI, "--root", str(root))
+    assert (code, out.splitlines()) == (1, [
+        f"alignhub add: cannot reach 127.0.0.1:{port}: connection refused — offline? copy an existing entry by hand "
+        "(e.g. entries/methods/dpo.yaml) and fill in the fields from the paper"])
+    assert sorted(p.name for p in (root / "entries" / "methods").iterdir()) == ["dpo.yaml", "kto.yaml", "odpo.yaml"]
+
+
+def test_the_progress_bar_is_drawn_on_a_terminal_only() -> None:
+    from alignhub.metadata.command import _progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    for stream, drawn in ((Terminal(), True), (io.StringIO(), False)):
+        bar = _progress("arxiv", 3, file=stream)
+        bar.update(3)
+        bar.close()
+        assert ("arxiv" in stream.getvalue()) is drawn, stream.getvalue()
 
 
 def test_add_an_openreview_paper_without_credentials(root: Path, api: FakeApis, cli) -> None:

@@ -181,7 +181,7 @@ def test_a_malformed_body_fails_every_id_of_the_batch(root: Path, api: FakeApis)
 def test_an_entry_without_dates_is_a_failure_for_its_id(root: Path, api: FakeApis) -> None:
     body = (HERE / "arxiv" / "feed-catalog.xml").read_bytes()
     body = body.replace(b"<published>2023-05-29T17:57:46Z</published>", b"")
-    api.then(Reply(200, body, FEED_TYPE))
+    api.then(Reply(200, body, FEED_TYPE), Reply(200, body, FEED_TYPE))  # the feed holds foreign ids: asked twice
     outcomes = source(root).fetch_batch(["2305.18290", "2402.10571"])
     assert outcomes["2305.18290"] == Failed("arXiv returned an entry without <published>")
     assert isinstance(outcomes["2402.10571"], Fetched)
@@ -237,3 +237,58 @@ def test_the_cache_file_is_sorted_json_and_the_same_bytes_every_time(root: Path,
     assert path.read_bytes() == first
     assert summary(out)["arxiv"] == {"fetched": 0, "unchanged": 7, "not found": 0, "failed": 0, "skipped": 0,
                                      "requests": 1}
+
+
+# -- answers that are not about what was asked ----------------------------------------------------
+
+def _foreign_feed() -> Reply:
+    """A feed for other ids: the recorded feed of the seven catalog papers, whatever was asked."""
+    return Reply(200, (HERE / "arxiv" / "feed-catalog.xml").read_bytes(), FEED_TYPE)
+
+
+def test_a_feed_with_foreign_ids_is_asked_again(root: Path, api: FakeApis) -> None:
+    api.then(_foreign_feed())
+    outcomes = source(root).fetch_batch(["2402.99999", "2310.12773"])
+    assert outcomes["2402.99999"] == NotFound("arXiv has no paper with this id")  # the second answer is sound
+    assert isinstance(outcomes["2310.12773"], Fetched)
+    assert queries(api) == [["2402.99999", "2310.12773"]] * 2
+
+
+def test_a_feed_with_foreign_ids_twice_is_a_source_error_not_a_verdict(root: Path, api: FakeApis, cli) -> None:
+    api.then(_foreign_feed(), _foreign_feed())
+    outcomes = source(root).fetch_batch(["2402.99999", "2310.12773"])
+    for outcome in outcomes.values():
+        assert isinstance(outcome, Failed)
+        assert outcome.message == ("arXiv answered (twice) with entries for ids not asked for (2305.18290v3, "
+                                   "2402.01306v4), so its silence about this one proves nothing; run again later")
+    # the catalog through the command line: nothing recorded as missing, so validate --strict stays green
+    api.then(*[_foreign_feed()] * 2)
+    code, out = cli("enrich", "--source", "arxiv", "2305.18290", "2402.10571", "--root", str(root))
+    assert code == 1  # 2305.18290 is in the feed, by id: fetched; 2402.10571 is not: failed, not missing
+    assert summary(out)["arxiv"]["not found"] == 0
+    api.then(*[Reply(200, (HERE / "arxiv" / "feed-extra.xml").read_bytes(), FEED_TYPE)] * 2)
+    code, out = cli("enrich", "--source", "arxiv", "--root", str(root))
+    assert summary(out)["arxiv"]["not found"] == 0
+    assert not any("missing" in p.read_text() for p in (root / "metadata" / "arxiv").iterdir())
+    assert cli("validate", "--strict", "--root", str(root))[0] == 0
+
+
+def test_a_captcha_page_fails_the_batch_and_records_nothing(root: Path, api: FakeApis, cli) -> None:
+    captcha = (b"<!DOCTYPE html><html><head><title>Verify you are human</title></head><body>"
+               b"<form action=\"/captcha\"><p>Please complete the security check to access arxiv.org.</p></form>"
+               b"</body></html>")
+    api.then(*[Reply(200, captcha, "text/html; charset=utf-8")] * 3)
+    code, out = cli("enrich", "--source", "arxiv", "--root", str(root))
+    assert code == 1
+    assert summary(out)["arxiv"] == {"fetched": 0, "unchanged": 0, "not found": 0, "failed": 7, "skipped": 0,
+                                     "requests": 1}
+    assert "failed: arXiv answered with an HTML page, not an Atom feed (HTTP 200, text/html" in out
+    assert not (root / "metadata" / "arxiv").exists()
+
+
+@pytest.mark.parametrize("after", [0, 300])
+def test_a_dropped_connection_is_retried_and_the_batch_fetched(root: Path, api: FakeApis, after: int) -> None:
+    api.then(Reply.dropped(after))  # closed before answering, or part-way through the feed
+    outcomes = source(root).fetch_batch(["2305.18290", "2402.10571"])
+    assert all(isinstance(o, Fetched) for o in outcomes.values())
+    assert queries(api) == [["2305.18290", "2402.10571"]] * 2

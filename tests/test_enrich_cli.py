@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from alignhub import pipeline
-from alignhub.metadata import lookup
+from alignhub.metadata import Decision, EntryMetadata, RepoStatus, lookup
 from alignhub.metadata.records import MODELS, Missing
 from conftest import edit, write
 from fixtures.api.fakeapi import FakeApis, Reply, summary
@@ -34,7 +34,7 @@ def asked(api: FakeApis) -> list[str]:
 def assert_cache_is_whole(root: Path) -> None:
     """Every file under metadata/ is a complete record: no temporary file, nothing half written."""
     for path in (root / "metadata").rglob("*"):
-        if path.is_file():
+        if path.is_file() and path.parent.name != "metadata":  # refreshed.json: the run's date, not a record
             assert not path.name.startswith("."), f"left behind: {path}"
             data = json.loads(path.read_text(encoding="utf-8"))
             model = Missing if data.get("missing") else MODELS[path.parent.name]
@@ -85,7 +85,7 @@ def test_a_run_cut_off_mid_way_keeps_its_batches_and_the_next_run_resumes(root: 
     api.then(None, Reply(503), Reply(503))  # the first batch gets through, then arXiv goes away
     code, out = cli("enrich", "--source", "arxiv", "--root", str(root))
     assert code == 1
-    assert "arxiv: 2 batches in a row failed; the 1 ids left were not asked" in out
+    assert "arxiv: 1 id not asked: 2 batches in a row failed; run again later to resume" in out
     assert len(api.requests()) == 3
     assert cached(root) == ["2105.14111.json", "2109.07958.json"]
     assert_cache_is_whole(root)
@@ -145,8 +145,9 @@ def test_a_wrong_arxiv_id_is_caught_by_validate_strict_once_enriched(root: Path,
     edit(root, TRUTHFULQA, '"2109.07958"', '"2008.02275"')  # a real paper, just not this one
     assert cli("validate", "--strict", "--root", str(root))[0] == 0  # nothing fetched yet: nothing to compare
     assert cli("enrich", "--source", "arxiv", "--root", str(root))[0] == 0
-    expected = ('entries/datasets/truthfulqa.yaml:9:10: links.arxiv: arXiv 2008.02275 is "Aligning AI With Shared '
-                'Human Values", not this entry\'s title (is the id right? if the paper was renamed, copy the new title)')
+    expected = ("entries/datasets/truthfulqa.yaml:9:10: links.arxiv: the entry's title does not match arXiv "
+                '2008.02275 (arXiv 2008.02275 is "Aligning AI With Shared Human Values": is the id right? if the '
+                "paper was renamed, copy that title)")
     code, out = cli("validate", "--strict", "--root", str(root))
     assert code == 1
     assert expected in out.splitlines()
@@ -171,8 +172,9 @@ def test_a_slightly_different_title_is_only_a_warning(root: Path, api: FakeApis,
     cli("enrich", "--source", "arxiv", "--root", str(root))
     code, out = cli("validate", "--strict", "--root", str(root))
     assert code == 0
-    assert ('entries/datasets/truthfulqa.yaml:1:8: warning: title: differs slightly from the title on arXiv '
-            '2109.07958: "TruthfulQA: Measuring How Models Mimic Human Falsehoods" (copy the exact title)') in out
+    assert ('entries/datasets/truthfulqa.yaml:1:8: warning: title: "TruthfulQA: Measuring How Models Mimic Human '
+            'Falsehood" differs slightly from the title on arXiv 2109.07958: "TruthfulQA: Measuring How Models '
+            'Mimic Human Falsehoods" (copy the exact title)') in out
 
 
 def test_a_preprint_accepted_at_a_venue_can_be_updated(root: Path, api: FakeApis, cli,
@@ -187,9 +189,23 @@ def test_a_preprint_accepted_at_a_venue_can_be_updated(root: Path, api: FakeApis
     assert cli("enrich", "--root", str(root))[0] == 0
     code, out = cli("validate", "--strict", "--root", str(root))
     assert code == 0, out  # a suggestion, never an error
-    assert ("entries/methods/safe-rlhf.yaml:6:8: warning: venue: venue can be updated: OpenReview lists it at "
-            "ICLR 2024 Spotlight (write venue: {name: ICLR, year: 2024, presentation: spotlight})") in out
+    assert ("entries/methods/safe-rlhf.yaml:6:8: suggestion: venue: venue can be updated: OpenReview lists it at "
+            "ICLR 2024 Spotlight (set venue: {name: ICLR, year: 2024, presentation: spotlight})") in out
     assert "entries/evaluation/value-fulcra.yaml" not in out  # Semantic Scholar says arXiv.org: nothing to suggest
+
+
+def test_a_presentation_openreview_knows_is_a_suggestion_naming_the_field(root: Path, api: FakeApis, cli,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENREVIEW_TOKEN", "t")
+    write(root, "entries/methods/safe-rlhf.yaml", SAFE_RLHF.replace("venue: {name: arXiv}", "venue: {name: ICLR, year: 2024}"))
+    assert cli("enrich", "--source", "openreview", "--root", str(root))[0] == 0
+    code, out = cli("validate", "--strict", "--root", str(root))
+    assert code == 0, out
+    assert ("entries/methods/safe-rlhf.yaml:6:8: suggestion: venue.presentation: not set: OpenReview lists it at "
+            "ICLR 2024 Spotlight (set venue.presentation: spotlight)") in out.splitlines()
+    edit(root, "entries/methods/safe-rlhf.yaml", "year: 2024}", "year: 2024, presentation: spotlight}")
+    code, out = cli("validate", "--strict", "--root", str(root))
+    assert (code, "suggestion" in out) == (0, False)
 
 
 def test_semantic_scholar_venue_suggests_an_update_for_an_entry_without_venue(root: Path, api: FakeApis,
@@ -198,8 +214,8 @@ def test_semantic_scholar_venue_suggests_an_update_for_an_entry_without_venue(ro
     cli("enrich", "--source", "s2", "--root", str(root))
     code, out = cli("validate", "--root", str(root))
     assert code == 0
-    assert ("entries/methods/kto.yaml: warning: venue: venue can be updated: Semantic Scholar lists it at "
-            "ICML (write venue: {name: ICML, year: <the conference year>})") in out
+    assert ("entries/methods/kto.yaml: suggestion: venue: venue can be updated: Semantic Scholar lists it at "
+            "ICML (set venue: {name: ICML, year: <the conference year>})") in out
 
 
 def test_a_broken_cache_file_is_reported_not_trusted(root: Path, api: FakeApis, cli) -> None:
@@ -247,31 +263,34 @@ def test_pyproject_sets_pacing_and_the_environment_wins(root: Path, api: FakeApi
 
 # -- lookup: what the site reads ------------------------------------------------------------------
 
-def test_lookup_merges_the_cache_under_the_entry(root: Path, api: FakeApis, cli) -> None:
+def test_lookup_merges_the_cache_under_the_entry(root: Path, api: FakeApis, cli,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
     loaded = pipeline.load(root)
     bare = lookup(root, loaded.catalog)
     assert set(bare) == {e.id for e in loaded.catalog.entries}
-    assert bare["dpo"].abstract is None and bare["dpo"].sources == ()
-    assert bare["dpo"].venue is not None and bare["dpo"].venue.label == "NeurIPS 2023"
+    assert all(meta == EntryMetadata() and meta.empty for meta in bare.values())
 
+    monkeypatch.setenv("OPENREVIEW_TOKEN", "t")
+    write(root, "entries/methods/safe-rlhf.yaml", SAFE_RLHF)
     assert cli("enrich", "--root", str(root))[0] == 0
-    found = lookup(root, loaded.catalog)
+    found = lookup(root, pipeline.load(root).catalog)
     dpo = found["dpo"]
-    assert dpo.sources == ("arxiv", "s2", "github")
     assert dpo.abstract and dpo.abstract.startswith("While large-scale unsupervised language models")
-    assert [a.name for a in dpo.authors] == ["Rafael Rafailov", "Archit Sharma", "Eric Mitchell", "Stefano Ermon",
-                                             "Christopher D. Manning", "Chelsea Finn"]  # the entry's list
-    assert dpo.authors[3].affiliations == ("Stanford University", "CZ Biohub")
-    assert (dpo.published.isoformat(), dpo.updated.isoformat(), dpo.version) == ("2023-05-29", "2024-07-29", 3)
-    assert dpo.pdf_url == "https://arxiv.org/pdf/2305.18290v3"
+    assert dpo.first_version == "2023-05"  # arXiv's first version, though the record is of v3
     assert dpo.citations == 4213
-    assert dpo.repo is not None and (dpo.repo.stars, dpo.repo.archived) == (2870, False)
-    assert dpo.repo.url == "https://github.com/eric-mitchell/direct-preference-optimization"
-    # the entry's own words win: goal-misgeneralization lists "Lauro Langosco di Langosco", arXiv "Lauro Langosco"
-    goal = found["goal-misgeneralization-in-deep-rl"]
-    assert goal.authors[0].name == "Lauro Langosco di Langosco"
-    assert goal.citations is None  # Semantic Scholar has no record of it
+    assert dpo.repo == RepoStatus(stars=2870, archived=False, pushed="2024-08-15")
+    assert dpo.decision is None  # no OpenReview id
+    assert found["goal-misgeneralization-in-deep-rl"].citations is None  # Semantic Scholar has no record of it
     assert found["leace"].repo is not None and found["leace"].repo.archived is True
+    assert found["safe-rlhf"].decision == Decision("accepted", "ICLR 2024 Spotlight")
+
+
+SAFE_RLHF = (
+    'title: "Safe RLHF: Safe Reinforcement Learning from Human Feedback"\n'
+    "type: method\ntopic: multi-objective-value-alignment\nauthors: [Josef Dai, Xuehai Pan]\nyear: 2023\n"
+    'venue: {name: arXiv}\nlinks:\n  arxiv: "2310.12773"\n  openreview: TyFrPOKYXw\n'
+    "summary:\n  en: Trains separate helpfulness and harmlessness models under a Lagrangian constraint.\n"
+    "added: 2026-11-23\n")
 
 
 @pytest.mark.parametrize("command", ["enrich", "add"])

@@ -15,7 +15,7 @@ from alignhub.metadata.s2 import S2Source
 from alignhub.metadata.settings import load_settings
 from alignhub.metadata.venues import decode
 from conftest import edit
-from fixtures.api.fakeapi import FakeApis, Reply, summary
+from fixtures.api.fakeapi import JSON_TYPE, FakeApis, Reply, summary
 
 LOGIN = {"OPENREVIEW_USERNAME": "ada@example.org", "OPENREVIEW_PASSWORD": "correct horse"}
 
@@ -67,6 +67,14 @@ def test_rejected_v2_submission_has_a_status_and_no_venue(root: Path, api: FakeA
 def test_a_note_on_neither_host_is_not_found(root: Path, api: FakeApis) -> None:
     outcome = openreview(root, OPENREVIEW_TOKEN="t").fetch_batch(["AAAAAAAAAA"])["AAAAAAAAAA"]
     assert outcome == NotFound("OpenReview has no note with this id (asked API v2 and v1)")
+
+
+def test_an_answer_about_another_note_is_a_failure_not_a_verdict(root: Path, api: FakeApis) -> None:
+    other = Reply.file("openreview/v2/Xq7dL2mN4p.json", JSON_TYPE)  # a sound answer, for another id
+    api.then(other)
+    outcome = openreview(root, OPENREVIEW_TOKEN="t").fetch_batch(["TyFrPOKYXw"])["TyFrPOKYXw"]
+    assert isinstance(outcome, Failed)
+    assert outcome.message.startswith("OpenReview answered with other notes (Xq7dL2mN4p), not the one asked for")
 
 
 def test_login_with_username_and_password_then_bearer_token(root: Path, api: FakeApis) -> None:

@@ -3,6 +3,8 @@ pull-request template match the catalog."""
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import subprocess
 import sys
@@ -14,6 +16,7 @@ import yaml
 
 from alignhub.taxonomy import load_taxonomy
 from conftest import REPO
+from fixtures.api.fakeapi import FakeApis
 
 WORKFLOWS = REPO / ".github" / "workflows"
 
@@ -49,7 +52,7 @@ def _on(workflow: dict[Any, Any]) -> dict[str, Any]:
 
 def test_actionlint_passes_on_every_workflow() -> None:
     files = sorted(WORKFLOWS.glob("*.yml"))
-    assert {f.name for f in files} >= {"ci.yml", "links.yml", "pages.yml"}
+    assert {f.name for f in files} >= {"ci.yml", "links.yml", "pages.yml", "enrich.yml"}
     result = _actionlint(*files)
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -123,10 +126,100 @@ def test_pull_request_template_has_the_checklist() -> None:
     assert any("alignhub build" in item for item in items)
 
 
-@pytest.mark.parametrize("name", ["ci.yml", "links.yml", "pages.yml"])
+@pytest.mark.parametrize("name", ["ci.yml", "links.yml", "pages.yml", "enrich.yml"])
 def test_workflows_pin_actions_to_a_version(name: str) -> None:
     workflow = _load(name)
     for job in workflow["jobs"].values():
         for step in job["steps"]:
             if "uses" in step:
                 assert "@" in step["uses"], step["uses"]
+
+
+# -- the weekly metadata refresh ------------------------------------------------------------------
+
+PR_ACTION = "peter-evans/create-pull-request"
+
+
+def test_metadata_refresh_pins_every_action_by_commit() -> None:
+    text = (WORKFLOWS / "enrich.yml").read_text(encoding="utf-8")
+    uses = re.findall(r"uses: (\S+)(.*)", text)
+    assert len(uses) == 3
+    for action, comment in uses:
+        assert re.fullmatch(r"[\w-]+/[\w-]+@[0-9a-f]{40}", action), action  # a tag can be moved; a commit cannot
+        assert re.fullmatch(r" # v\d+\.\d+\.\d+", comment), f"{action}: say which release the commit is"
+
+
+def test_metadata_refresh_runs_weekly_with_the_secrets_and_keeps_one_pull_request() -> None:
+    workflow = _load("enrich.yml")
+    on = _on(workflow)
+    assert on["schedule"][0]["cron"].split()[2:4] == ["*", "*"] and "workflow_dispatch" in on
+    assert workflow["permissions"] == {"contents": "write", "pull-requests": "write"}
+    steps = workflow["jobs"]["enrich"]["steps"]
+    fetch = next(s for s in steps if "alignhub enrich" in s.get("run", ""))
+    assert "alignhub enrich --refresh" in fetch["run"]
+    assert fetch["env"] == {
+        "OPENREVIEW_USERNAME": "${{ secrets.OPENREVIEW_USERNAME }}",
+        "OPENREVIEW_PASSWORD": "${{ secrets.OPENREVIEW_PASSWORD }}",
+        "OPENREVIEW_TOKEN": "${{ secrets.OPENREVIEW_TOKEN }}",
+        "S2_API_KEY": "${{ secrets.S2_API_KEY }}",
+        "GITHUB_TOKEN": "${{ github.token }}",
+    }
+    pr = next(s for s in steps if s.get("uses", "").startswith(PR_ACTION + "@"))["with"]
+    assert pr["branch"] == "metadata-refresh"  # one branch, so one pull request, updated in place
+    # metadata/ and the READMEs built from it (CI's `alignhub build --check` fails on a stale README): nothing else
+    assert pr["add-paths"].split() == ["metadata/", "README.md", "README.zh-CN.md"]
+    assert pr["body-path"] == "${{ runner.temp }}/metadata-summary.md"
+    assert "python -m alignhub.metadata.changes" in _runs(workflow)
+    # the secrets are documented where contributors read about the workflows
+    contributing = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    for secret in ("OPENREVIEW_USERNAME", "OPENREVIEW_PASSWORD", "OPENREVIEW_TOKEN", "S2_API_KEY", "METADATA_PR_TOKEN"):
+        assert secret in contributing, secret
+
+
+def _run_steps(workflow: dict[Any, Any], root: Path, env: dict[str, str]) -> None:
+    """Every `run:` of the job but the install, in order, as the runner would: bash -e, in the checkout."""
+    for step in workflow["jobs"]["enrich"]["steps"]:
+        if "run" not in step or step.get("name") == "Install":
+            continue
+        script = step["run"].replace("${{ runner.temp }}", env["RUNNER_TEMP"])
+        assert "${{" not in script, script
+        step_env = {**env, **{k: "" for k in step.get("env", {})}}  # a repository without secrets
+        done = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", script], cwd=root, env=step_env,
+                              capture_output=True, text=True, timeout=300, check=False)
+        assert done.returncode == 0, f"{step.get('name')}: {done.stdout}{done.stderr}"
+
+
+def _changed(root: Path) -> list[str]:
+    status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=root,
+                            capture_output=True, text=True, check=True).stdout
+    return sorted({line[3:].split("/")[0] for line in status.splitlines()})
+
+
+def test_the_workflow_commands_refresh_metadata_against_the_fake_apis(root: Path, api: FakeApis,
+                                                                      tmp_path: Path) -> None:
+    workflow = _load("enrich.yml")
+    shutil.copy(REPO / ".gitignore", root / ".gitignore")
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+           "RUNNER_TEMP": str(tmp_path / "runner"), "GITHUB_STEP_SUMMARY": str(tmp_path / "step-summary.md"),
+           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.org"}
+    (tmp_path / "runner").mkdir()
+    subprocess.run(["alignhub", "build"], cwd=root, env=env, check=True, capture_output=True)
+    for command in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "catalog"]):
+        subprocess.run(["git", *command], cwd=root, env=env, check=True, capture_output=True)
+
+    _run_steps(workflow, root, env)
+    body = (tmp_path / "runner" / "metadata-summary.md").read_text(encoding="utf-8")
+    assert body.startswith("## Metadata refresh\n")
+    assert "### New abstracts (7)\n" in body and "- `entries/methods/dpo.yaml`" in body
+    assert "### Code repositories now archived (1)\n\n- `entries/interpretability/leace.yaml`\n" in body
+    assert (tmp_path / "step-summary.md").read_text(encoding="utf-8") == body
+    assert len(list((root / "metadata" / "arxiv").iterdir())) == 7
+    assert _changed(root) == ["README.md", "README.zh-CN.md", "metadata"]  # what add-paths takes, no more
+    assert "★ 2.9k" in (root / "README.md").read_text(encoding="utf-8")
+
+    for command in (["add", "-A"], ["commit", "-qm", "refresh"]):  # the pull request is merged
+        subprocess.run(["git", *command], cwd=root, env=env, check=True, capture_output=True)
+    _run_steps(workflow, root, env)  # the next week, nothing new
+    assert (tmp_path / "runner" / "metadata-summary.md").read_text() == "The metadata refresh changed nothing.\n"
+    assert _changed(root) == []  # so the action has nothing to commit and leaves the pull request alone

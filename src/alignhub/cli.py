@@ -159,6 +159,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from alignhub import exports, fsutil
     from alignhub.config import load_config
+    from alignhub.metadata.lookup import lookup
     from alignhub.resources import templates_dir
 
     root = _root(args)
@@ -169,7 +170,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     site_url = load_config(root, "site").get("url")
     if site_url is not None and not isinstance(site_url, str):
         raise ConfigError("pyproject.toml: [tool.alignhub.site] url must be a string")
-    text = exports.export(args.format, loaded.catalog, templates_dir(root), site_url)
+    text = exports.export(args.format, loaded.catalog, templates_dir(root), site_url, lookup(root, loaded.catalog))
     if args.output == "-":
         sys.stdout.write(text)
         return OK

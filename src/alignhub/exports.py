@@ -3,18 +3,24 @@
 Each export is one function over the catalog returning text; the same input gives byte-identical
 output. BibTeX and Atom are presentation and live in templates (`templates/site/export/`); JSON and
 CSV are plain data written by the standard library.
+
+`metadata` (what `alignhub.metadata.lookup` merges from the committed cache) adds the abstract and
+the fetched figures: a ``metadata`` object per JSON record, extra CSV columns, an ``abstract`` field
+in BibTeX. Without it, or with an empty cache, every export is exactly what the entries alone give.
 """
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from alignhub.catalog import Catalog, CatalogEntry
+from alignhub.metadata.lookup import NOTHING, EntryMetadata
 from alignhub.models import Entry
 from alignhub.site.templating import make_site_environment
 from alignhub.site.urls import entry_url
@@ -30,6 +36,10 @@ CSV_COLUMNS = (
     "arxiv", "openreview", "doi", "paper", "code", "data", "project", "huggingface",
     "tags", "related", "summary_en", "summary_zh", "added",
 )
+# Appended when the metadata cache knows something of at least one entry.
+CSV_METADATA_COLUMNS = ("abstract", "first_version", "citations", "code_stars", "code_archived", "code_pushed",
+                        "openreview_decision")
+Metadata = Mapping[str, EntryMetadata]
 # A cell a spreadsheet would read as a formula is written with a leading apostrophe.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -49,36 +59,72 @@ def bibtex_kind(entry: Entry, taxonomy: Taxonomy) -> str:
     return "article" if venue.name in JOURNALS else "inproceedings"
 
 
-def bibtex_records(catalog: Catalog, templates: Path) -> dict[str, str]:
+def _with_abstract(record: str, abstract: str | None, tex: Callable[[str], str]) -> str:
+    """The record with an ``abstract`` field before its closing brace (the record template has none)."""
+    if not abstract:
+        return record
+    body, closing = record.rstrip("\n").rsplit("\n", 1)
+    return f"{body}\n  abstract = {{{tex(abstract)}}},\n{closing}\n"
+
+
+def bibtex_records(catalog: Catalog, templates: Path, metadata: Metadata | None = None) -> dict[str, str]:
     """One BibTeX record per entry id; the key is the entry id, which never changes."""
-    template = make_site_environment(templates).get_template("export/record.bib.j2")
+    env = make_site_environment(templates)
+    template = env.get_template("export/record.bib.j2")
+    metadata = metadata or {}
     return {
-        item.id: template.render(item=item, e=item.entry, kind=bibtex_kind(item.entry, catalog.taxonomy)).strip() + "\n"
+        item.id: _with_abstract(
+            template.render(item=item, e=item.entry, kind=bibtex_kind(item.entry, catalog.taxonomy)).strip() + "\n",
+            metadata.get(item.id, NOTHING).abstract, env.filters["tex"])
         for item in catalog_order(catalog)
     }
 
 
-def to_bibtex(catalog: Catalog, templates: Path) -> str:
-    return "\n".join(bibtex_records(catalog, templates).values())
+def to_bibtex(catalog: Catalog, templates: Path, metadata: Metadata | None = None) -> str:
+    return "\n".join(bibtex_records(catalog, templates, metadata).values())
 
 
-def entry_record(item: CatalogEntry) -> dict[str, Any]:
-    """An entry as plain JSON data: its own fields plus id, section, venue label and primary URL."""
+def metadata_record(meta: EntryMetadata) -> dict[str, Any]:
+    """The fetched fields that are known, as JSON data (an empty dict when the cache knows nothing)."""
+    data = {k: v for k, v in dataclasses.asdict(meta).items() if v is not None}
+    for nested in ("repo", "decision"):
+        if nested in data:
+            data[nested] = {k: v for k, v in data[nested].items() if v is not None}
+    return data
+
+
+def entry_record(item: CatalogEntry, meta: EntryMetadata = NOTHING) -> dict[str, Any]:
+    """An entry as plain JSON data: its own fields plus id, section, venue label and primary URL,
+    and under ``metadata`` what the cache adds (only when it adds something)."""
     data: dict[str, Any] = {"id": item.id, "section": item.section}
     data.update(item.entry.model_dump(mode="json", exclude_none=True))
     if item.entry.venue is not None:
         data["venue"]["label"] = item.entry.venue.label
     data["url"] = item.entry.links.primary
+    if not meta.empty:
+        data["metadata"] = metadata_record(meta)
     return data
 
 
-def to_json(catalog: Catalog) -> str:
-    records = [entry_record(item) for item in catalog_order(catalog)]
+def to_json(catalog: Catalog, metadata: Metadata | None = None) -> str:
+    metadata = metadata or {}
+    records = [entry_record(item, metadata.get(item.id, NOTHING)) for item in catalog_order(catalog)]
     return json.dumps({"count": len(records), "entries": records}, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
 def _cell(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def _metadata_cells(meta: EntryMetadata) -> list[str]:
+    repo, decision = meta.repo, meta.decision
+    values = [
+        meta.abstract or "", meta.first_version or "", "" if meta.citations is None else str(meta.citations),
+        str(repo.stars) if repo else "", ("yes" if repo.archived else "no") if repo else "",
+        (repo.pushed or "") if repo else "",
+        (decision.venue or decision.status) if decision else "",
+    ]
+    return [_cell(v) for v in values]
 
 
 def csv_row(item: CatalogEntry) -> list[str]:
@@ -95,11 +141,16 @@ def csv_row(item: CatalogEntry) -> list[str]:
     return [_cell(values[column]) for column in CSV_COLUMNS]
 
 
-def to_csv(catalog: Catalog) -> str:
+def to_csv(catalog: Catalog, metadata: Metadata | None = None) -> str:
+    """One row per entry; the metadata columns only when the cache knows something of some entry."""
+    metadata = metadata or {}
+    extra = any(not metadata.get(item.id, NOTHING).empty for item in catalog.entries)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    writer.writerows(csv_row(item) for item in catalog_order(catalog))
+    writer.writerow(CSV_COLUMNS + CSV_METADATA_COLUMNS if extra else CSV_COLUMNS)
+    for item in catalog_order(catalog):
+        row = csv_row(item)
+        writer.writerow(row + _metadata_cells(metadata.get(item.id, NOTHING)) if extra else row)
     return buffer.getvalue()
 
 
@@ -121,12 +172,16 @@ def to_atom(catalog: Catalog, templates: Path, site_url: str | None = None, size
     return template.render(items=items, taxonomy=catalog.taxonomy, site_url=base, pages=pages, updated=updated)
 
 
-def export(name: str, catalog: Catalog, templates: Path, site_url: str | None = None) -> str:
-    """The text of one export format: "bibtex", "json", "csv" or "atom" (a key of FORMATS)."""
+def export(name: str, catalog: Catalog, templates: Path, site_url: str | None = None,
+           metadata: Metadata | None = None) -> str:
+    """The text of one export format: "bibtex", "json", "csv" or "atom" (a key of FORMATS).
+
+    `metadata` is `alignhub.metadata.lookup(root, catalog)`: the abstract and fetched figures it adds.
+    """
     writers: dict[str, Callable[[], str]] = {
-        "bibtex": lambda: to_bibtex(catalog, templates),
-        "json": lambda: to_json(catalog),
-        "csv": lambda: to_csv(catalog),
+        "bibtex": lambda: to_bibtex(catalog, templates, metadata),
+        "json": lambda: to_json(catalog, metadata),
+        "csv": lambda: to_csv(catalog, metadata),
         "atom": lambda: to_atom(catalog, templates, site_url),
     }
     return writers[name]()

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from alignhub import fsutil
 from alignhub.catalog import LoadedCatalog, build_catalog
+from alignhub.metadata.lookup import lookup
+from alignhub.metadata.store import Store
 from alignhub.render import render_markdown
 from alignhub.resources import taxonomy_file, templates_dir
 from alignhub.schema import entry_json_schema_text
@@ -53,9 +55,10 @@ def load(root: Path, use_cache: bool = True, workers: int = 1) -> LoadedCatalog:
 
 
 def generate(loaded: LoadedCatalog, root: Path) -> dict[str, str]:
-    """Every generated file's text, keyed by its path relative to the catalog root."""
+    """Every generated file's text, keyed by its path relative to the catalog root (metadata/ merged in)."""
     with gc_paused():
-        outputs = render_markdown(loaded.catalog, templates_dir(root), loaded.cache)
+        outputs = render_markdown(loaded.catalog, templates_dir(root), loaded.cache, lookup(root, loaded.catalog),
+                                  Store(root).refreshed())
         outputs[SCHEMA_OUTPUT] = entry_json_schema_text(loaded.catalog.taxonomy)
     return outputs
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ import jinja2
 
 from alignhub.buildcache import BuildCache, fingerprint
 from alignhub.catalog import Catalog, CatalogEntry
+from alignhub.metadata.lookup import NOTHING, EntryMetadata
 from alignhub.schema import field_rows
 
 # The generated markdown files, the template each one comes from, and the template of its
@@ -83,6 +85,7 @@ def make_environment(templates: Path, bytecode_dir: Path | None = None) -> jinja
     env.filters["md"] = markdown_escape
     env.filters["url"] = markdown_url
     env.filters["anchor"] = github_anchor
+    env.filters["compact"] = compact_number
     return env
 
 
@@ -92,37 +95,66 @@ def _templates_stamp(templates: Path) -> str:
     return fingerprint(Path(__file__).read_bytes(), *sources)
 
 
+def compact_number(value: int) -> str:
+    """950 → "950", 1234 → "1.2k", 12345 → "12k", 1234567 → "1.2M": a count at a glance (stars, citations)."""
+    if value < 1000:
+        return str(value)
+    for limit, suffix in ((1_000, "k"), (1_000_000, "M")):
+        scaled = value / limit
+        text = f"{scaled:.1f}" if scaled < 9.95 else f"{scaled:.0f}"
+        if float(text) < 1000 or suffix == "M":  # 999,999 is "1M", not "1000k"
+            return text.removesuffix(".0") + suffix
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _block_key(stamp: str, template: str, item: CatalogEntry, meta: EntryMetadata) -> str:
+    """What a cached block depends on: the templates, the entry and, when the cache has any, its metadata."""
+    key = f"{stamp}/{template}/{item.cache_key}"
+    return key if meta.empty else f"{key}/{fingerprint(repr(meta).encode())}"
+
+
 def render_blocks(
-    env: jinja2.Environment, template: str, entries: list[CatalogEntry], cache: BuildCache | None, stamp: str
+    env: jinja2.Environment, template: str, entries: list[CatalogEntry], cache: BuildCache | None, stamp: str,
+    metadata: Mapping[str, EntryMetadata] | None = None,
 ) -> dict[str, str]:
     """Each entry's block from `template`, keyed by entry id; only uncached entries are rendered."""
+    metadata = metadata or {}
     blocks: dict[str, str] = {}
     missing: list[CatalogEntry] = []
     for item in entries:
-        hit = cache.get("block", f"{stamp}/{template}/{item.cache_key}") if cache and item.cache_key else None
+        key = _block_key(stamp, template, item, metadata.get(item.id, NOTHING))
+        hit = cache.get("block", key) if cache and item.cache_key else None
         if hit is None:
             missing.append(item)
         else:
             blocks[item.id] = hit
     if missing:
-        text = env.get_template(template).render(items=missing, sep=BLOCK_SEPARATOR)
+        meta = {item.id: metadata.get(item.id, NOTHING) for item in missing}
+        text = env.get_template(template).render(items=missing, meta=meta, sep=BLOCK_SEPARATOR)
         parts = text.split(BLOCK_SEPARATOR + "\n")
         if len(parts) != len(missing) + 1:
             raise jinja2.TemplateError(f"{template} must end every entry's block with {{{{ sep }}}} on its own line")
         for item, part in zip(missing, parts, strict=False):
             blocks[item.id] = part.rstrip("\n")
             if cache and item.cache_key:
-                cache.put("block", f"{stamp}/{template}/{item.cache_key}", blocks[item.id])
+                cache.put("block", _block_key(stamp, template, item, meta[item.id]), blocks[item.id])
     return blocks
 
 
-def render_markdown(catalog: Catalog, templates: Path, cache: BuildCache | None = None) -> dict[str, str]:
-    """Every generated markdown file, keyed by its path relative to the catalog root."""
+def render_markdown(catalog: Catalog, templates: Path, cache: BuildCache | None = None,
+                    metadata: Mapping[str, EntryMetadata] | None = None,
+                    refreshed: str | None = None) -> dict[str, str]:
+    """Every generated markdown file, keyed by its path relative to the catalog root.
+
+    `metadata` is `alignhub.metadata.lookup`'s answer and `refreshed` the cache's stamp (YYYY-MM-DD);
+    without them (no metadata/ folder) the files are exactly what the entries alone give.
+    """
     env = make_environment(templates, cache.folder / "jinja" if cache and cache.enabled else None)
     stamp = _templates_stamp(templates)
-    context = {"catalog": catalog, "taxonomy": catalog.taxonomy, "fields": field_rows()}
+    context = {"catalog": catalog, "taxonomy": catalog.taxonomy, "fields": field_rows(), "refreshed": refreshed}
     outputs = {}
     for name, (page, block_template) in MARKDOWN_OUTPUTS.items():
-        blocks = render_blocks(env, block_template, catalog.entries, cache, stamp) if block_template else {}
+        blocks = render_blocks(env, block_template, catalog.entries, cache, stamp, metadata) if block_template \
+            else {}
         outputs[name] = env.get_template(page).render(context, blocks=blocks)
     return outputs

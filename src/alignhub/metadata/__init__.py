@@ -6,6 +6,6 @@ the cache through `lookup`, which touches files only.
 
 from __future__ import annotations
 
-from alignhub.metadata.lookup import Author, EntryMetadata, RepoStatus, lookup
+from alignhub.metadata.lookup import Decision, EntryMetadata, RepoStatus, lookup
 
-__all__ = ["Author", "EntryMetadata", "RepoStatus", "lookup"]
+__all__ = ["Decision", "EntryMetadata", "RepoStatus", "lookup"]

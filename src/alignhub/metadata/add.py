@@ -23,6 +23,7 @@ from alignhub import fsutil
 from alignhub.catalog import Catalog, normalized_title
 from alignhub.loader import ENTRIES_DIR, ID_PATTERN
 from alignhub.metadata.arxiv import ArxivSource
+from alignhub.metadata.http import HostUnreachable
 from alignhub.metadata.ids import openreview_id, split_arxiv
 from alignhub.metadata.openreview import OpenReviewSource
 from alignhub.metadata.outcomes import Failed, Fetched, NotFound, SourceUnavailable
@@ -239,6 +240,9 @@ def add(root: Path, catalog: Catalog, request: AddRequest, settings: Settings, e
     client = ArxivSource(settings) if source == "arxiv" else OpenReviewSource(settings, env)
     try:
         outcome = client.fetch_batch([key])[key]
+    except HostUnreachable as err:
+        raise AddError(f"{err.notice} — offline? copy an existing entry by hand (e.g. entries/methods/dpo.yaml) "
+                       "and fill in the fields from the paper") from None
     except SourceUnavailable as err:
         raise AddError(err.notice) from None
     if isinstance(outcome, NotFound):

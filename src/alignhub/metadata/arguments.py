@@ -18,6 +18,8 @@ ADD_HELP = "Create entries/<section>/<id>.yaml for an arXiv or OpenReview paper,
 
 ENRICH_EPILOG = (
     "Records are written to metadata/<source>/ after every batch; an interrupted run resumes where it stopped. "
+    "A run that changed a record writes the day to metadata/refreshed.json (the README's \"last refreshed\"). "
+    "A host that cannot be reached (no network) ends that source's run at once; other failures are retried. "
     "Credentials: OPENREVIEW_USERNAME and OPENREVIEW_PASSWORD (or OPENREVIEW_TOKEN), S2_API_KEY, GITHUB_TOKEN. "
     "Pacing: ALIGNHUB_ARXIV_DELAY (default 3 s), ALIGNHUB_ARXIV_BATCH (≤ 100), ALIGNHUB_HTTP_TIMEOUT (30 s), "
     "ALIGNHUB_HTTP_RETRIES, ALIGNHUB_HTTP_BACKOFF, ALIGNHUB_HTTP_MAX_WAIT; in pyproject.toml, "

@@ -7,7 +7,9 @@ an empty result list (indistinguishable from "not found"). So the client gets ou
 is not used: it forgets a request that ended in an exception), and a check of every answer before
 the package parses it — an HTML page or malformed XML fails the batch with the reason, and arXiv's
 400 error entries ("incorrect id format for …") are reported for the id they name while the rest
-of the batch is asked again.
+of the batch is asked again. An id the feed leaves out is "not found" only when the feed holds
+nothing but ids that were asked for: a feed with foreign entries is asked again once, then the ids
+it lacks fail (a source error) instead of being recorded as missing.
 """
 
 from __future__ import annotations
@@ -158,6 +160,7 @@ class ArxivSource:
                 outcomes[key] = Failed(f"not sent: {err}")
             else:
                 pending.append(key)
+        retried = False
         while pending:
             try:
                 results = self._query(pending)
@@ -182,12 +185,26 @@ class ArxivSource:
                     outcomes[key] = Failed(f"arXiv returned an empty feed for all {len(pending)} ids of the batch; "
                                            "run again later")
                 break
-            outcomes.update(self._match(pending, results))
+            foreign = self._foreign(pending, results)
+            if foreign and not retried:
+                retried = True  # a feed mixed up with another query's: ask once more
+                continue
+            outcomes.update(self._match(pending, results, foreign))
             break
         return outcomes
 
-    def _match(self, asked: list[str], results: list[arxiv.Result]) -> dict[str, Outcome]:
-        """Each id asked for → its entry, by id rather than position (versioned or not, as asked)."""
+    def _foreign(self, asked: list[str], results: list[arxiv.Result]) -> list[str]:
+        """Ids in the feed that were not asked for: then its silence about an asked id proves nothing."""
+        wanted = set(asked)
+        return sorted(short for short in (r.get_short_id() for r in results)
+                      if short not in wanted and _VERSION.sub("", short) not in wanted)
+
+    def _match(self, asked: list[str], results: list[arxiv.Result], foreign: list[str]) -> dict[str, Outcome]:
+        """Each id asked for → its entry, by id rather than position (versioned or not, as asked).
+
+        An id the feed leaves out is "not found" only when the feed answered for the ids asked and no
+        others; with `foreign` ids in it, the ids it lacks are failures (asked again next run).
+        """
         found: dict[str, arxiv.Result] = {}
         incomplete: dict[str, str] = {}
         for result in results:
@@ -203,6 +220,10 @@ class ArxivSource:
                 outcomes[key] = Fetched(to_record(key, found[key]))
             elif key in incomplete:
                 outcomes[key] = Failed(incomplete[key])
+            elif foreign:
+                shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
+                outcomes[key] = Failed(f"arXiv answered (twice) with entries for ids not asked for ({shown}), "
+                                       "so its silence about this one proves nothing; run again later")
             else:
                 outcomes[key] = NotFound("arXiv has no paper with this id")
         return outcomes

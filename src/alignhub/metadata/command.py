@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TextIO
 
 from tqdm import tqdm
 
@@ -19,9 +20,10 @@ from alignhub.metadata.settings import load_settings
 from alignhub.problems import summarize
 
 
-def _progress(source: str, total: int) -> Progress:
-    # disable=None: a bar on a terminal, nothing in logs and pipes.
-    return tqdm(total=total, desc=source, unit="id", file=sys.stderr, disable=None, leave=False, dynamic_ncols=True)
+def _progress(source: str, total: int, file: TextIO | None = None) -> Progress:
+    """A bar on a terminal; nothing at all in logs and pipes (tqdm's disable=None asks isatty())."""
+    return tqdm(total=total, desc=source, unit="id", file=file or sys.stderr, disable=None, leave=False,
+                dynamic_ncols=True)
 
 
 def _notice(message: str) -> None:
@@ -59,13 +61,17 @@ def run_add(args: argparse.Namespace, root: Path) -> int:
     settings = load_settings(root)
     loaded = pipeline.load(root)
     request = AddRequest(args.paper, args.section, args.topic, args.entry_id, args.type, list(args.tags))
+    bar = _progress(f"add {args.paper}", 1)
     try:
         added = add(root, loaded.catalog, request, settings, os.environ)
     except AddUsage as err:
         raise Misuse(str(err)) from None
     except AddError as err:
+        bar.close()
         print(f"alignhub add: {err}", file=sys.stderr)
         return 1
+    finally:
+        bar.close()
     print(f"wrote {added.shown}")
     todo = "write summary.en and summary.zh (one sentence each, in your own words)"
     if added.type_guessed:

@@ -1,8 +1,10 @@
 """What the metadata cache says about the entries: wrong ids, and venues that can be updated.
 
 Read by `alignhub validate` from the committed cache only. A fetched title that does not match the
-entry's means the id points at another paper; with ``--strict`` (CI) that is an error. A preprint
-that OpenReview or Semantic Scholar lists at a venue is only ever a warning: "venue can be updated".
+entry's means the id points at another paper; with ``--strict`` (CI) that is an error whose hint
+quotes the fetched title. A title at least 85% similar is the same paper retitled a little: a
+warning naming both titles. A venue decision OpenReview (or Semantic Scholar) knows and the entry
+lacks is only ever a suggestion naming the field to set.
 """
 
 from __future__ import annotations
@@ -44,15 +46,20 @@ class At(Protocol):
 
 @dataclass(frozen=True)
 class Finding:
-    """A problem found through the cache; `strict` ones become errors under ``validate --strict``."""
+    """A problem found through the cache; `strict` ones become errors under ``validate --strict``.
+
+    A `suggestion` (a field the entry could set) is never an error and is printed as such.
+    """
 
     problem: Problem
     strict: bool
+    suggestion: bool = False
 
     def warning(self) -> str:
-        """The line printed when it is only a warning: ``path:line:col: warning: field: message (hint)``."""
+        """The line printed when it is not an error: ``path:line:col: warning: field: message (hint)``."""
         p = self.problem
-        message = f"warning: {p.field + ': ' if p.field else ''}{p.message}"
+        label = "suggestion" if self.suggestion else "warning"
+        message = f"{label}: {p.field + ': ' if p.field else ''}{p.message}"
         return replace(p, field="", message=message).format()
 
 
@@ -62,10 +69,11 @@ def _title_findings(entry_title: str, fetched_title: str, at: At, id_path: tuple
     if not theirs or ours == theirs:
         return []
     if SequenceMatcher(None, ours, theirs).ratio() >= NEAR_TITLE:
-        return [Finding(at("title", message=f'differs slightly from the title on {what}: "{fetched_title}"',
-                           hint="copy the exact title"), strict=False)]
-    return [Finding(at(*id_path, message=f'{what} is "{fetched_title}", not this entry\'s title',
-                       hint="is the id right? if the paper was renamed, copy the new title"), strict=True)]
+        return [Finding(at("title", message=f'"{entry_title}" differs slightly from the title on {what}: '
+                                            f'"{fetched_title}"', hint="copy the exact title"), strict=False)]
+    return [Finding(at(*id_path, message=f"the entry's title does not match {what}",
+                       hint=f'{what} is "{fetched_title}": is the id right? if the paper was renamed, copy '
+                            "that title"), strict=True)]
 
 
 def _is_preprint(venue: Venue | None, taxonomy: Taxonomy) -> bool:
@@ -83,7 +91,11 @@ def _venue_hint(venue: FetchedVenue | Venue) -> str:
         parts.append(f"track: {venue.track}")
     if venue.presentation:
         parts.append(f"presentation: {venue.presentation}")
-    return "write venue: {" + ", ".join(parts) + "}"
+    return "set venue: {" + ", ".join(parts) + "}"
+
+
+def _suggest(problem: Problem) -> Finding:
+    return Finding(problem, strict=False, suggestion=True)
 
 
 def _venue_findings(item: CatalogEntry, review: OpenReviewRecord | None, s2: S2Record | None,
@@ -96,19 +108,19 @@ def _venue_findings(item: CatalogEntry, review: OpenReviewRecord | None, s2: S2R
             label = Venue(name=name, year=fetched.year, track=fetched.track, workshop=fetched.workshop,
                           presentation=fetched.presentation).label
             if _is_preprint(entry.venue, taxonomy):
-                return [Finding(at("venue", message=f"venue can be updated: OpenReview lists it at {label}",
-                                   hint=_venue_hint(fetched)), strict=False)]
+                return [_suggest(at("venue", message=f"venue can be updated: OpenReview lists it at {label}",
+                                    hint=_venue_hint(fetched)))]
             current = entry.venue
             if (current and current.name == name and current.year == fetched.year and not current.presentation
                     and fetched.presentation):
-                return [Finding(at("venue", message=f"venue can be updated: OpenReview lists it at {label}",
-                                   hint=f"add presentation: {fetched.presentation}"), strict=False)]
+                return [_suggest(at("venue", "presentation", message=f"not set: OpenReview lists it at {label}",
+                                    hint=f"set venue.presentation: {fetched.presentation}"))]
     if s2 and _is_preprint(entry.venue, taxonomy):
         name = s2_venue(s2.venue)
         if name and taxonomy.canonical_venue(name):
             # Semantic Scholar's `year` is the paper's, often its arXiv year: the conference year is not claimed.
-            return [Finding(at("venue", message=f"venue can be updated: Semantic Scholar lists it at {name}",
-                               hint=f"write venue: {{name: {name}, year: <the conference year>}}"), strict=False)]
+            return [_suggest(at("venue", message=f"venue can be updated: Semantic Scholar lists it at {name}",
+                                hint=f"set venue: {{name: {name}, year: <the conference year>}}"))]
     return []
 
 
@@ -121,9 +133,11 @@ def entry_findings(item: CatalogEntry, keys: dict[str, str], found: dict[str, Re
     findings: list[Finding] = []
 
     def at(*path: str, message: str, hint: str = "") -> Problem:
-        """A problem at the field; line 0 (the whole file) for a field the entry does not have yet, like venue."""
+        """A problem at the field, else at the nearest field holding it (venue for venue.presentation), else
+        line 0 (the whole file) for a field the entry does not have yet, like venue."""
         where = positions()
-        line, col = where.positions.get(path) or where.key_positions.get(path) or (0, 0)
+        line, col = next((found for n in range(len(path), 0, -1)
+                          if (found := where.positions.get(path[:n]) or where.key_positions.get(path[:n]))), (0, 0))
         return Problem(item.path, line, col, ".".join(path), message, hint)
 
     for source, field_path in (("arxiv", ("links", "arxiv")), ("openreview", ("links", "openreview"))):

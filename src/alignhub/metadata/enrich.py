@@ -12,13 +12,14 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Protocol
 
 from alignhub.catalog import Catalog, CatalogEntry
 from alignhub.metadata.arxiv import ArxivSource
 from alignhub.metadata.github import GitHubSource
-from alignhub.metadata.http import FetchError
+from alignhub.metadata.http import FetchError, HostUnreachable
 from alignhub.metadata.ids import entry_keys, openreview_id, split_arxiv
 from alignhub.metadata.openreview import OpenReviewSource
 from alignhub.metadata.outcomes import Failed, Fetched, NotFound, Outcome, Source, SourceUnavailable
@@ -59,6 +60,9 @@ class Tally:
     skipped: int = 0  # not asked: the source was unavailable (no credentials, browser challenge)
     requests: int = 0
     reports: list[tuple[str, str, str]] = field(default_factory=list)  # (key, "not found"/"failed"/…, why)
+    # Ids counted as failed without being asked, because the source gave up (one line, not one per id).
+    not_asked: list[str] = field(default_factory=list)
+    gave_up: str = ""
 
 
 def select(catalog: Catalog, names: Iterable[str]) -> list[CatalogEntry]:
@@ -146,13 +150,17 @@ def run_job(store: Store, job: Job, source: Source, tally: Tally, *,
             try:
                 outcomes = source.fetch_batch(batch)
             except SourceUnavailable as err:
-                notice(err.notice)
-                for key in job.keys[start:]:
-                    if err.failed:
-                        tally.failed += 1
-                        tally.reports.append((key, "failed", f"not asked: {job.source} gave up (see above)"))
-                    else:
-                        tally.skipped += 1
+                left = job.keys[start:]
+                why = err.notice.removeprefix(f"{job.source}: ")
+                if isinstance(err, HostUnreachable):
+                    why += " — run again once the network is back (or check the ALIGNHUB_*_API setting)"
+                notice(f"{job.source}: {why}")
+                if err.failed:
+                    tally.failed += len(left)
+                    tally.not_asked += left
+                    tally.gave_up = why
+                else:
+                    tally.skipped += len(left)
                 return
             except FetchError as err:
                 outcomes = {key: Failed(str(err)) for key in batch}
@@ -164,12 +172,11 @@ def run_job(store: Store, job: Job, source: Source, tally: Tally, *,
             failed_in_a_row = failed_in_a_row + 1 if all_failed else 0
             left = job.keys[start + len(batch):]
             if failed_in_a_row >= FAILED_BATCHES_LIMIT and left:
-                why = f"not asked: {FAILED_BATCHES_LIMIT} batches in a row failed; run again later to resume"
-                notice(f"{job.source}: {FAILED_BATCHES_LIMIT} batches in a row failed; "
-                       f"the {len(left)} ids left were not asked (run again later to resume)")
-                for key in left:
-                    tally.failed += 1
-                    tally.reports.append((key, "failed", why))
+                why = f"{FAILED_BATCHES_LIMIT} batches in a row failed; run again later to resume"
+                notice(f"{job.source}: {why}")
+                tally.failed += len(left)
+                tally.not_asked += left
+                tally.gave_up = why
                 return
     finally:
         tally.requests += source.requests_sent - before
@@ -190,8 +197,13 @@ class Enrichment:
 def enrich(root: Path, entries: list[CatalogEntry], sources: Iterable[str], settings: Settings, *,
            refresh: bool = False, env: Mapping[str, str] | None = None,
            progress: Callable[[str, int], Progress] | None = None,
-           notice: Callable[[str], None] = print, result: Enrichment | None = None) -> Enrichment:
-    """Run every source over `entries`; pass `result` to keep the figures when the run is interrupted."""
+           notice: Callable[[str], None] = print, result: Enrichment | None = None,
+           today: date | None = None) -> Enrichment:
+    """Run every source over `entries`; pass `result` to keep the figures when the run is interrupted.
+
+    A run that changed a record stamps ``metadata/refreshed.json`` with `today` (the README says when
+    metadata was last refreshed); a run that changed nothing leaves every file as it was.
+    """
     env = os.environ if env is None else env
     result = result if result is not None else Enrichment()
     store = Store(root)
@@ -207,4 +219,6 @@ def enrich(root: Path, entries: list[CatalogEntry], sources: Iterable[str], sett
         finally:
             if bar is not None:
                 bar.close()
+    if store.written:
+        store.stamp(today or date.today())
     return result

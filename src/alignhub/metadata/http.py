@@ -2,25 +2,34 @@
 
 Rate limits are the normal case with these APIs (arXiv answers 429/503 even to polite clients), so a
 429 or 5xx is retried after the server's ``Retry-After`` (seconds or an HTTP date) or, without one,
-after an exponential backoff; a timeout or a dropped connection is retried the same way. Whatever
-still fails becomes a `FetchError` naming the URL — never a traceback.
+after an exponential backoff; a timeout or a dropped connection (closed before or during the answer)
+is retried the same way. Whatever still fails becomes a `FetchError` naming the URL — never a
+traceback. A host that cannot be reached at all (its name does not resolve, it refuses the
+connection, no route to it) is not retried: waiting minutes would not bring the network back, so
+`HostUnreachable` ends the source's run at once with one line naming the host.
 """
 
 from __future__ import annotations
 
+import errno
 import re
+import socket
 import time
 from collections.abc import Callable
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
+import urllib3.exceptions
 
 from alignhub import __version__
+from alignhub.metadata.outcomes import SourceUnavailable
 from alignhub.metadata.settings import HttpSettings
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+DROPPED = "the connection was dropped before an answer"
 USER_AGENT = f"alignhub/{__version__} (catalog metadata; python-requests)"
 
 
@@ -30,7 +39,7 @@ def short_url(url: str, limit: int = 160) -> str:
 
 
 class FetchError(Exception):
-    """No usable answer from `url`. `connection` is set when the host could not be reached at all."""
+    """No usable answer from `url`. `connection` is set when the connection failed or was dropped (retried)."""
 
     def __init__(self, url: str, message: str, *, connection: bool = False, status: int | None = None) -> None:
         super().__init__(message)
@@ -41,6 +50,52 @@ class FetchError(Exception):
 
     def __str__(self) -> str:
         return f"{self.message} ({short_url(self.url)})"
+
+
+class HostUnreachable(SourceUnavailable):
+    """The host of `url` cannot be reached at all: nothing more can be fetched from it in this run.
+
+    A `SourceUnavailable`, so `enrich` stops asking that source (every id left counts as failed) and
+    `add` reports it; `notice` is one line naming the host and the reason.
+    """
+
+    def __init__(self, url: str, reason: str) -> None:
+        self.url = url
+        self.host = urlsplit(url).netloc or url
+        self.reason = reason
+        super().__init__(f"cannot reach {self.host}: {reason}", failed=True)
+
+
+_UNREACHABLE_ERRNOS = {errno.ECONNREFUSED: "connection refused", errno.ENETUNREACH: "network is unreachable",
+                       errno.EHOSTUNREACH: "no route to host"}
+
+
+def unreachable_reason(err: BaseException) -> str | None:
+    """Why the host cannot be reached at all, or None for a failure worth retrying (timeout, dropped connection).
+
+    requests wraps urllib3's errors, which wrap the socket's: the chain is searched for the socket's verdict.
+    """
+    seen: set[int] = set()
+    todo: list[BaseException] = [err]
+    while todo:
+        current = todo.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, socket.gaierror | urllib3.exceptions.NameResolutionError):
+            return "its name does not resolve (no network, or a wrong host name)"
+        if isinstance(current, OSError) and current.errno in _UNREACHABLE_ERRNOS:
+            return _UNREACHABLE_ERRNOS[current.errno]
+        if isinstance(current, urllib3.exceptions.NewConnectionError):
+            text = str(current)
+            if "refused" in text.lower():
+                return "connection refused"
+            if "Name or service not known" in text or "resolve" in text.lower():
+                return "its name does not resolve (no network, or a wrong host name)"
+        todo += [e for e in (current.__cause__, current.__context__, getattr(current, "reason", None))
+                 if isinstance(e, BaseException)]
+        todo += [a for a in current.args if isinstance(a, BaseException)]
+    return None
 
 
 def retry_after(response: requests.Response, now: datetime | None = None) -> float | None:
@@ -65,7 +120,7 @@ def _connection_reason(err: Exception) -> str:
     if match:
         return match.group(1).strip()
     if "RemoteDisconnected" in str(err) or "Connection aborted" in str(err):
-        return "the server closed the connection without answering"
+        return DROPPED
     return type(err).__name__
 
 
@@ -109,7 +164,14 @@ class Session(requests.Session):
             except requests.Timeout:
                 problem = f"no answer within {kwargs['timeout']:g} s"
             except requests.ConnectionError as err:
-                problem, connection = f"cannot connect: {_connection_reason(err)}", True
+                reason = unreachable_reason(err)
+                if reason is not None:
+                    raise HostUnreachable(shown, reason) from None
+                why = _connection_reason(err)
+                problem = why if why == DROPPED else f"cannot connect: {why}"
+                connection = True
+            except requests.exceptions.ChunkedEncodingError:
+                problem, connection = "the connection was dropped during the answer", True
             except requests.RequestException as err:
                 raise FetchError(shown, f"request failed: {err}") from None
             else:

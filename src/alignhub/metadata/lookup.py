@@ -1,14 +1,18 @@
-"""Fetched metadata merged with the entries, for the site and the exports — from the committed cache only.
+"""What the committed metadata cache adds to each entry, for every view of the catalog — files only.
 
-`lookup(root, catalog)` reads ``metadata/`` and never the network. What an entry's YAML says wins:
-its title, authors and venue replace the fetched ones; the cache fills in what the YAML does not say
-(abstract, dates, affiliations, PDF, citations, repository status).
+`lookup(root, catalog)` is the one merge step: the README, the site and the exports all call it and
+show what it returns, and nothing else of the cache. It holds only what the entry's YAML cannot say
+and some view shows: the abstract, the month of the first public version, the citation count, the
+code repository's status, and OpenReview's decision. Entry facts (title, authors, venue) stay the
+YAML's; a cached record that disagrees is `validate`'s business (consistency.py), not a view's.
+
+The same ``metadata/`` gives the same values; no ``metadata/`` gives an empty `EntryMetadata` for
+every entry, which every view renders exactly as before the cache existed.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
 from typing import TypeVar
 
@@ -17,51 +21,44 @@ from alignhub.metadata.ids import entry_keys
 from alignhub.metadata.records import ArxivRecord, GitHubRecord, OpenReviewRecord, Record, S2Record
 from alignhub.metadata.store import Store
 from alignhub.models import Venue
+from alignhub.taxonomy import Taxonomy
 
 R = TypeVar("R", bound=Record)
 
 
 @dataclass(frozen=True)
-class Author:
-    name: str
-    affiliations: tuple[str, ...] = ()
+class RepoStatus:
+    """The entry's code repository (``links.code``) as GitHub last described it."""
+
+    stars: int
+    archived: bool
+    pushed: str | None  # last push, YYYY-MM-DD
 
 
 @dataclass(frozen=True)
-class RepoStatus:
-    """The entry's code repository as GitHub last described it."""
+class Decision:
+    """OpenReview's decision on the submission: its status, and for an accepted paper the venue's label."""
 
-    url: str
-    full_name: str
-    stars: int
-    pushed_at: datetime | None
-    archived: bool
-    license: str | None
+    status: str  # accepted, rejected, withdrawn, desk-rejected, submitted, unknown
+    venue: str | None = None  # e.g. "ICLR 2024 Spotlight" (taxonomy names), only when accepted
 
 
 @dataclass(frozen=True)
 class EntryMetadata:
-    """Everything known about one entry: its YAML first, then the cached arXiv/OpenReview/S2/GitHub records."""
+    """What the cache adds to one entry; every field None when the cache knows nothing of it."""
 
-    id: str
-    title: str
-    authors: tuple[Author, ...]
     abstract: str | None = None
-    published: date | None = None  # first public version
-    updated: date | None = None  # latest version arXiv knows
-    version: int | None = None
-    venue: Venue | None = None  # the entry's venue, else the accepted venue OpenReview lists
-    venue_status: str | None = None  # OpenReview's decision: accepted, rejected, withdrawn …
-    pdf_url: str | None = None
-    citations: int | None = None
+    first_version: str | None = None  # YYYY-MM of the first public version (arXiv, else OpenReview)
+    citations: int | None = None  # Semantic Scholar's count
     repo: RepoStatus | None = None
-    primary_category: str | None = None
-    categories: tuple[str, ...] = ()
-    doi: str | None = None
-    journal_ref: str | None = None
-    comment: str | None = None
-    tldr: str | None = None
-    sources: tuple[str, ...] = ()  # the caches that contributed, e.g. ("arxiv", "s2")
+    decision: Decision | None = None
+
+    @property
+    def empty(self) -> bool:
+        return self == NOTHING
+
+
+NOTHING = EntryMetadata()
 
 
 def read_records(root: Path, catalog: Catalog) -> dict[str, dict[str, Record]]:
@@ -83,63 +80,37 @@ def _pick(found: dict[str, Record], source: str, kind: type[R]) -> R | None:
     return record if isinstance(record, kind) else None
 
 
-def merge(item: CatalogEntry, found: dict[str, Record]) -> EntryMetadata:
-    """One entry's view: its YAML wins, the records fill in. `found` maps a source name to its record."""
-    entry = item.entry
+def _decision(review: OpenReviewRecord, taxonomy: Taxonomy) -> Decision:
+    fetched = review.venue
+    name = taxonomy.canonical_venue(fetched.name) if fetched and review.status == "accepted" else None
+    if not (fetched and name):
+        return Decision(review.status)
+    return Decision(review.status, Venue(name=name, year=fetched.year, track=fetched.track,
+                                         workshop=fetched.workshop, presentation=fetched.presentation).label)
+
+
+def merge(item: CatalogEntry, found: dict[str, Record], taxonomy: Taxonomy) -> EntryMetadata:
+    """One entry's metadata from its cached records (`found` maps a source name to its record)."""
     arxiv = _pick(found, "arxiv", ArxivRecord)
     review = _pick(found, "openreview", OpenReviewRecord)
     s2 = _pick(found, "s2", S2Record)
     github = _pick(found, "github", GitHubRecord)
-
-    affiliations = {a.name: tuple(a.affiliations) for a in arxiv.authors} if arxiv else {}
-    if entry.authors:
-        authors = tuple(Author(name, affiliations.get(name, ())) for name in entry.authors)
-    elif arxiv:
-        authors = tuple(Author(a.name, tuple(a.affiliations)) for a in arxiv.authors)
-    elif review:
-        authors = tuple(Author(name) for name in review.authors)
-    else:
-        authors = ()
-
-    venue = entry.venue
-    if venue is None and review and review.status == "accepted" and review.venue:
-        fetched = review.venue
-        venue = Venue(name=fetched.name, year=fetched.year, track=fetched.track, workshop=fetched.workshop,
-                      presentation=fetched.presentation)
-
-    repo = None
-    if github and entry.links.code:
-        repo = RepoStatus(entry.links.code, github.full_name, github.stars, github.pushed_at, github.archived,
-                          github.license)
-
+    first = arxiv.published.date() if arxiv else (review.published if review else None)
     return EntryMetadata(
-        id=item.id,
-        title=entry.title,
-        authors=authors,
         abstract=(arxiv.abstract if arxiv else None) or (review.abstract if review else None),
-        published=arxiv.published.date() if arxiv else (review.published if review else None),
-        updated=arxiv.updated.date() if arxiv else None,
-        version=arxiv.version if arxiv else None,
-        venue=venue,
-        venue_status=review.status if review else None,
-        pdf_url=(arxiv.pdf_url if arxiv else None) or (review.pdf_url if review else None),
+        first_version=f"{first.year:04d}-{first.month:02d}" if first else None,
         citations=s2.citations if s2 else None,
-        repo=repo,
-        primary_category=arxiv.primary_category if arxiv else None,
-        categories=tuple(arxiv.categories) if arxiv else (),
-        doi=entry.links.doi or (arxiv.doi if arxiv else None),
-        journal_ref=arxiv.journal_ref if arxiv else None,
-        comment=arxiv.comment if arxiv else None,
-        tldr=review.tldr if review else None,
-        sources=tuple(s for s, r in (("arxiv", arxiv), ("openreview", review), ("s2", s2), ("github", github)) if r),
+        repo=RepoStatus(github.stars, github.archived, github.pushed_at.date().isoformat() if github.pushed_at
+                        else None) if github and item.entry.links.code else None,
+        decision=_decision(review, taxonomy) if review else None,
     )
 
 
 def lookup(root: Path, catalog: Catalog) -> dict[str, EntryMetadata]:
     """Every entry of `catalog` by entry id, with what the committed cache under `root/metadata` adds.
 
-    Reads files only (no network). Entries without cached records still get an EntryMetadata built
-    from their YAML, so callers can index it by any entry id.
+    Reads files only (no network). An entry the cache knows nothing of gets an empty EntryMetadata,
+    so callers can index the result by any entry id.
     """
     records = read_records(root, catalog)
     result: dict[str, EntryMetadata] = {}
@@ -149,5 +120,5 @@ def lookup(root: Path, catalog: Catalog) -> dict[str, EntryMetadata]:
             record = records.get(source, {}).get(key)
             if record is not None:
                 found[source] = record
-        result[item.id] = merge(item, found)
+        result[item.id] = merge(item, found, catalog.taxonomy) if found else NOTHING
     return result

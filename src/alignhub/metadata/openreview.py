@@ -167,7 +167,13 @@ class OpenReviewSource:
         if not isinstance(notes, list):
             raise FetchError(response.url, "the answer has no 'notes' list")
         # /notes?forum= mixes replies in; /notes?id= should not, but pick the submission itself to be sure.
-        return next((n for n in notes if isinstance(n, dict) and n.get("id") == key), None)
+        note = next((n for n in notes if isinstance(n, dict) and n.get("id") == key), None)
+        if note is None and notes:
+            # An answer about other notes says nothing about this one: a source error, not "no such note".
+            others = sorted(str(n.get("id")) for n in notes if isinstance(n, dict))[:3]
+            raise FetchError(response.url, f"OpenReview answered with other notes ({', '.join(others)}), "
+                                           "not the one asked for")
+        return note
 
     def fetch_one(self, key: str) -> Outcome:
         try:

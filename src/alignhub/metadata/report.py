@@ -21,4 +21,7 @@ def summary_lines(result: Enrichment) -> list[str]:
         for key, kind, why in tally.reports:
             used_by = ", ".join(job.entries.get(key, [])) if job else ""
             lines.append(f"{source} {key}{f' ({used_by})' if used_by else ''}: {kind}: {why}")
+        if tally.not_asked:
+            ids = "1 id" if len(tally.not_asked) == 1 else f"{len(tally.not_asked)} ids"
+            lines.append(f"{source}: {ids} not asked: {tally.gave_up}")
     return lines

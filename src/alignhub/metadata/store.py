@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+from datetime import date
 from pathlib import Path
 from urllib.parse import quote, unquote
 
@@ -21,6 +23,8 @@ from alignhub.problems import Problem
 
 METADATA_DIR = "metadata"
 _SUFFIX = ".json"
+# The day of the last `alignhub enrich` run that changed a record: what the README says, not the clock.
+REFRESHED_FILE = "refreshed.json"
 
 
 def file_name(key: str) -> str:
@@ -44,6 +48,21 @@ class Store:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.base = root / METADATA_DIR
+        self.written = 0  # record files this Store changed
+
+    def refreshed(self) -> str | None:
+        """The day (YYYY-MM-DD) `stamp` last recorded, or None (no metadata/, no stamp, or not a date)."""
+        try:
+            data = json.loads((self.base / REFRESHED_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        day = data.get("date") if isinstance(data, dict) else None
+        return day if isinstance(day, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", day) else None
+
+    def stamp(self, day: date) -> None:
+        """Record that the cache was refreshed on `day` (written only by `enrich`, after a run that changed it)."""
+        text = json.dumps({"date": day.isoformat()}, indent=2, sort_keys=True) + "\n"
+        fsutil.atomic_write_text(self.base / REFRESHED_FILE, text)
 
     def relative(self, source: str, key: str) -> str:
         return f"{METADATA_DIR}/{source}/{file_name(key)}"
@@ -69,6 +88,7 @@ class Store:
         except (OSError, UnicodeDecodeError):
             pass
         fsutil.atomic_write_text(path, text)
+        self.written += 1
         return True
 
     def read(self, source: str, key: str) -> tuple[Record | None, Problem | None]:

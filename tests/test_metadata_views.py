@@ -1,0 +1,149 @@
+"""What the metadata cache adds to the README and the exports, through `lookup` — and that without a
+metadata/ folder every output is byte for byte what the entries alone give."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+
+import bibtexparser
+import pytest
+from bibtexparser.middlewares import LatexDecodingMiddleware
+
+from alignhub import pipeline
+from alignhub.metadata.store import Store
+from alignhub.render import compact_number
+from conftest import edit, write
+from fixtures.api.fakeapi import FakeApis
+from test_enrich_cli import SAFE_RLHF
+
+FORMATS = ("bibtex", "json", "csv", "atom")
+
+
+def outputs(root: Path, cli) -> dict[str, bytes]:
+    """The generated files and every export, as bytes."""
+    code, out = cli("build", "--root", str(root))
+    assert code == 0, out
+    files = {name: (root / name).read_bytes() for name in ("README.md", "README.zh-CN.md", "CONTRIBUTING.md")}
+    for name in FORMATS:
+        target = root.parent / f"export.{name}"
+        code, out = cli("export", "--format", name, "--output", str(target), "--root", str(root))
+        assert code == 0, out
+        files[name] = target.read_bytes()
+    return files
+
+
+@pytest.fixture
+def enriched(root: Path, api: FakeApis, cli) -> Path:
+    assert cli("enrich", "--root", str(root))[0] == 0
+    Store(root).stamp(date(2026, 11, 23))  # the run's own date would be the clock's
+    return root
+
+
+def test_the_readme_shows_citations_stars_and_when_metadata_was_refreshed(enriched: Path, cli) -> None:
+    files = outputs(enriched, cli)
+    readme = files["README.md"].decode()
+    assert ("  **DPO** · NeurIPS 2023 · Rafael Rafailov, Archit Sharma, Eric Mitchell et al. · 4.2k citations · "
+            "[arXiv](https://arxiv.org/abs/2305.18290) · "
+            "[Code](https://github.com/eric-mitchell/direct-preference-optimization) ★ 2.9k.") in readme.splitlines()
+    assert "[Code](https://github.com/EleutherAI/concept-erasure) ★ 241 (archived)." in readme
+    assert "  **TruthfulQA** · ACL 2022 · Stephanie Lin, Jacob Hilton, Owain Evans · 1.9k citations · " \
+           "[arXiv](https://arxiv.org/abs/2109.07958)" in readme.splitlines()
+    assert "last refreshed on 2026-11-23 (the `metadata/` folder)" in readme
+    chinese = files["README.zh-CN.md"].decode()
+    assert "  - **引用**：4.2k" in chinese.splitlines()
+    assert "（已归档）" in chinese and "最近一次更新于 2026-11-23" in chinese
+
+
+def test_the_exports_carry_the_abstract_and_the_figures(enriched: Path, cli) -> None:
+    files = outputs(enriched, cli)
+    records = {r["id"]: r for r in json.loads(files["json"])["entries"]}
+    assert records["dpo"]["metadata"] == {
+        "abstract": records["dpo"]["metadata"]["abstract"], "first_version": "2023-05", "citations": 4213,
+        "repo": {"stars": 2870, "archived": False, "pushed": "2024-08-15"}}
+    assert records["dpo"]["metadata"]["abstract"].startswith("While large-scale unsupervised language models")
+    rows = {row["id"]: row for row in csv.DictReader(io.StringIO(files["csv"].decode()))}
+    assert (rows["leace"]["code_stars"], rows["leace"]["code_archived"]) == ("241", "yes")
+    assert rows["goal-misgeneralization-in-deep-rl"]["citations"] == ""
+    assert rows["dpo"]["abstract"] == records["dpo"]["metadata"]["abstract"]
+    library = bibtexparser.parse_string(files["bibtex"].decode(), append_middleware=[LatexDecodingMiddleware()])
+    assert not library.failed_blocks
+    dpo = next(e for e in library.entries if e.key == "dpo")
+    assert dpo["abstract"] == records["dpo"]["metadata"]["abstract"]
+    assert dpo["url"] == "https://arxiv.org/abs/2305.18290"  # still the last field before the abstract
+
+
+def test_same_metadata_same_bytes_and_no_metadata_the_outputs_of_before(root: Path, api: FakeApis, cli) -> None:
+    before = outputs(root, cli)
+    assert "last refreshed" not in before["README.md"].decode()
+    assert cli("enrich", "--root", str(root))[0] == 0
+    first = outputs(root, cli)
+    assert first["README.md"] != before["README.md"] and first["json"] != before["json"]
+    assert first["atom"] == before["atom"]  # the feed shows nothing fetched
+    again = outputs(root, cli)  # block cache warm this time
+    assert again == first
+    cold = root.parent / "cold" / "cat"
+    shutil.copytree(root, cold)
+    shutil.rmtree(cold / ".alignhub-cache", ignore_errors=True)
+    assert outputs(cold, cli) == first  # a fresh checkout of the same metadata/ gives the same bytes
+    shutil.rmtree(root / "metadata")
+    assert outputs(root, cli) == before  # and removing metadata/ restores every output, README blocks included
+
+
+def test_enrich_stamps_the_day_only_when_it_changed_something(root: Path, api: FakeApis, cli) -> None:
+    assert Store(root).refreshed() is None
+    assert cli("enrich", "--source", "arxiv", "--root", str(root))[0] == 0
+    stamp = root / "metadata" / "refreshed.json"
+    assert json.loads(stamp.read_text()) == {"date": date.today().isoformat()}
+    stamp.write_text('{"date": "2026-01-02"}\n')
+    assert cli("enrich", "--source", "arxiv", "--root", str(root))[0] == 0  # nothing new: nothing written
+    assert Store(root).refreshed() == "2026-01-02"
+    stamp.write_text('{"date": "yesterday"}\n')
+    assert Store(root).refreshed() is None  # not a date: the README says nothing rather than something wrong
+
+
+def test_the_site_keeps_its_call(root: Path, api: FakeApis, cli) -> None:
+    """mkdocs_plugin.cached_abstracts(root, catalog) reads `.abstract` from lookup's answer."""
+    from alignhub.mkdocs_plugin import cached_abstracts
+
+    loaded = pipeline.load(root)
+    assert cached_abstracts(root, loaded.catalog) == {}
+    assert cli("enrich", "--source", "arxiv", "--root", str(root))[0] == 0
+    abstracts = cached_abstracts(root, loaded.catalog)
+    assert sorted(abstracts) == sorted(e.id for e in loaded.catalog.entries)
+
+
+@pytest.mark.parametrize(("value", "shown"), [(0, "0"), (950, "950"), (999, "999"), (1000, "1k"), (1234, "1.2k"),
+                                              (9960, "10k"), (12345, "12k"), (999_999, "1M"),
+                                              (1_234_567, "1.2M")])
+def test_compact_numbers(value: int, shown: str) -> None:
+    assert compact_number(value) == shown
+
+
+def test_the_refresh_summary_names_decisions_title_mismatches_and_suggestions(root: Path, api: FakeApis, cli,
+                                                                              tmp_path: Path, capsys,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from alignhub.metadata import changes
+
+    monkeypatch.setenv("OPENREVIEW_TOKEN", "t")
+    write(root, "entries/methods/safe-rlhf.yaml", SAFE_RLHF)
+    edit(root, "entries/datasets/truthfulqa.yaml", '"2109.07958"', '"2008.02275"')  # another paper's id
+    assert cli("enrich", "--root", str(root))[0] == 0
+    assert changes.main(["--before", str(tmp_path / "nothing"), "--root", str(root)]) == 0
+    body = capsys.readouterr().out
+    assert "### OpenReview decisions, new or changed (1)\n\n- `entries/methods/safe-rlhf.yaml: ICLR 2024 " \
+           "Spotlight (accepted)`\n" in body
+    assert ("entries/datasets/truthfulqa.yaml:9:10: links.arxiv: the entry's title does not match arXiv 2008.02275 "
+            '(arXiv 2008.02275 is "Aligning AI With Shared Human Values": is the id right? if the paper was '
+            "renamed, copy that title)") in body.splitlines()
+    assert ("entries/methods/safe-rlhf.yaml:6:8: suggestion: venue: venue can be updated: OpenReview lists it at "
+            "ICLR 2024 Spotlight (set venue: {name: ICLR, year: 2024, presentation: spotlight})") in body.splitlines()
+    # against itself: nothing changed, whatever validate would say
+    before = tmp_path / "before"
+    shutil.copytree(root / "metadata", before / "metadata")
+    assert changes.main(["--before", str(before), "--root", str(root)]) == 0
+    assert capsys.readouterr().out == "The metadata refresh changed nothing.\n"

@@ -106,15 +106,30 @@ def test_enrich_stamps_the_day_only_when_it_changed_something(root: Path, api: F
     assert Store(root).refreshed() is None  # not a date: the README says nothing rather than something wrong
 
 
-def test_the_site_keeps_its_call(root: Path, api: FakeApis, cli) -> None:
-    """mkdocs_plugin.cached_abstracts(root, catalog) reads `.abstract` from lookup's answer."""
-    from alignhub.mkdocs_plugin import cached_abstracts
+def test_entry_pages_show_what_the_cache_adds(root: Path, api: FakeApis, cli) -> None:
+    """Through the same `lookup`: the month of the first version, citations, stars, the abstract, and
+    citations as a sort key of "All entries"; without metadata/ none of it appears."""
+    from alignhub.metadata import lookup
+    from alignhub.resources import templates_dir
+    from alignhub.site.pages import render_site
 
-    loaded = pipeline.load(root)
-    assert cached_abstracts(root, loaded.catalog) == {}
-    assert cli("enrich", "--source", "arxiv", "--root", str(root))[0] == 0
-    abstracts = cached_abstracts(root, loaded.catalog)
-    assert sorted(abstracts) == sorted(e.id for e in loaded.catalog.entries)
+    def dpo_page(site_metadata: bool) -> tuple[str, str, str]:
+        catalog = pipeline.load(root).catalog
+        site = render_site(catalog, templates_dir(root), lookup(root, catalog) if site_metadata else None)
+        return (site.fill_slots(site.pages["papers/dpo.md"]), site.pages["all.md"],
+                site.files["assets/alignhub/index.json"])
+
+    bare_page, bare_all, bare_index = dpo_page(True)  # no metadata/ yet: lookup knows nothing
+    assert "citations" not in bare_page and "★" not in bare_page and "ah-abstract" not in bare_page
+    assert (bare_page, bare_all, bare_index) == dpo_page(False)
+    assert cli("enrich", "--root", str(root))[0] == 0
+    page, all_page, index = dpo_page(True)
+    assert '<span class="ah-paper__year" title="First version">2023-05</span>' in page
+    assert '<span class="ah-paper__citations">4.2k citations</span>' in page
+    assert 'Code <span class="ah-stars">★ 2.9k</span></a>' in page
+    assert '<details class="abstract ah-abstract">' in page
+    assert '<option value="citations">' in all_page and '<option value="citations">' not in bare_all
+    assert '"c":4' in index and '"c":' not in bare_index
 
 
 @pytest.mark.parametrize(("value", "shown"), [(0, "0"), (950, "950"), (999, "999"), (1000, "1k"), (1234, "1.2k"),

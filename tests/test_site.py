@@ -16,6 +16,7 @@ from mkdocs.exceptions import Abort
 from mkdocs.livereload import LiveReloadServer
 
 from alignhub import exports
+from alignhub.metadata import lookup
 from alignhub.metadata.records import ArxivAuthor, ArxivRecord
 from alignhub.metadata.store import Store
 from alignhub.pipeline import load
@@ -240,9 +241,11 @@ def test_downloads_are_published_with_the_site(built: tuple[Path, Path]) -> None
     root, site = built
     catalog = load(root).catalog
     templates = templates_dir(root)
-    assert read(site, "alignhub.bib") == exports.to_bibtex(catalog, templates)
-    assert read(site, "alignhub.json") == exports.to_json(catalog)
-    assert (site / "alignhub.csv").read_bytes() == exports.to_csv(catalog).encode("utf-8")
+    metadata = lookup(root, catalog)  # the cached abstract of the fixture goes into the downloads too
+    assert read(site, "alignhub.bib") == exports.to_bibtex(catalog, templates, metadata)
+    assert "abstract = {While large-scale unsupervised" in read(site, "alignhub.bib")
+    assert read(site, "alignhub.json") == exports.to_json(catalog, metadata)
+    assert (site / "alignhub.csv").read_bytes() == exports.to_csv(catalog, metadata).encode("utf-8")
     site_url = load_config(str(root / "mkdocs.yml")).site_url
     assert site_url and read(site, "feed.xml") == exports.to_atom(catalog, templates, site_url)
     assert f'<link rel="self" type="application/atom+xml" href="{site_url}feed.xml"/>' in read(site, "feed.xml")

@@ -118,10 +118,10 @@ class AlignhubPlugin(BasePlugin[AlignhubConfig]):
             newest=self.config.newest,
             feed_size=self.config.feed_size,
         )
-        abstracts = cached_abstracts(root, loaded.catalog)
+        metadata = lookup(root, loaded.catalog)
         search.teach_jieba(search.chinese_words(loaded.catalog))
         try:
-            self.site = render_site(loaded.catalog, templates_dir(root), abstracts, options)
+            self.site = render_site(loaded.catalog, templates_dir(root), metadata, options)
         except jinja2.TemplateError as err:
             where = f"{err.filename}:{err.lineno}: " if isinstance(err, jinja2.TemplateSyntaxError) else ""
             raise PluginError(f"alignhub: template error: {where}{err.message or err}") from None
@@ -211,11 +211,6 @@ class AlignhubPlugin(BasePlugin[AlignhubConfig]):
         if (self.root / METADATA_DIR).is_dir():
             server.watch(str(self.root / METADATA_DIR))
         return server
-
-
-def cached_abstracts(root: Path, catalog: Catalog) -> dict[str, str]:
-    """Abstracts from the committed metadata cache (files only, never the network), by entry id."""
-    return {entry_id: meta.abstract for entry_id, meta in lookup(root, catalog).items() if meta.abstract}
 
 
 def _alternates(files: Files) -> dict[str, dict[str, str]]:

@@ -7,9 +7,11 @@ the file small; keys are short because the file is downloaded by every reader of
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from alignhub.catalog import Catalog
+from alignhub.metadata.lookup import NOTHING, EntryMetadata
 from alignhub.site.urls import localized, page_url, paper_page, section_page
 from alignhub.taxonomy import Label
 
@@ -20,8 +22,12 @@ def _label(label: Label) -> dict[str, str]:
     return {"en": label.en, "zh": label.zh}
 
 
-def filter_index(catalog: Catalog, use_directory_urls: bool = True) -> dict[str, Any]:
-    """The index as data: labels once, then one compact record per entry, newest first."""
+def filter_index(
+    catalog: Catalog, use_directory_urls: bool = True, metadata: Mapping[str, EntryMetadata] | None = None
+) -> dict[str, Any]:
+    """The index as data: labels once, then one compact record per entry, newest first; `c` is the
+    citation count when the metadata cache has one (a sort key of the page)."""
+    metadata = metadata or {}
     taxonomy = catalog.taxonomy
     used_tags = sorted({tag for item in catalog.entries for tag in item.entry.tags})
     entries = []
@@ -46,6 +52,9 @@ def filter_index(catalog: Catalog, use_directory_urls: bool = True) -> dict[str,
         if e.venue:
             record["v"] = e.venue.label
             record["vn"] = e.venue.name
+        citations = metadata.get(item.id, NOTHING).citations
+        if citations is not None:
+            record["c"] = citations
         entries.append(record)
     return {
         "version": INDEX_VERSION,
@@ -67,7 +76,9 @@ def filter_index(catalog: Catalog, use_directory_urls: bool = True) -> dict[str,
     }
 
 
-def filter_index_json(catalog: Catalog, use_directory_urls: bool = True) -> str:
+def filter_index_json(
+    catalog: Catalog, use_directory_urls: bool = True, metadata: Mapping[str, EntryMetadata] | None = None
+) -> str:
     return json.dumps(
-        filter_index(catalog, use_directory_urls), ensure_ascii=False, sort_keys=True, separators=(",", ":")
+        filter_index(catalog, use_directory_urls, metadata), ensure_ascii=False, sort_keys=True, separators=(",", ":")
     ) + "\n"

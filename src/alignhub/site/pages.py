@@ -24,6 +24,7 @@ from markupsafe import Markup
 
 from alignhub import exports
 from alignhub.catalog import Catalog
+from alignhub.metadata.lookup import EntryMetadata
 from alignhub.similarity import related_entries
 from alignhub.site import charts, urls
 from alignhub.site.index import filter_index_json
@@ -105,23 +106,27 @@ def _render_page(
 def render_site(
     catalog: Catalog,
     templates: Path,
-    abstracts: Mapping[str, str] | None = None,
+    metadata: Mapping[str, EntryMetadata] | None = None,
     options: SiteOptions | None = None,
 ) -> Site:
-    """Render every page in English and Chinese, the filter index, the downloads and the assets."""
+    """Render every page in English and Chinese, the filter index, the downloads and the assets.
+
+    `metadata` is `alignhub.metadata.lookup(root, catalog)`: what the committed cache adds (abstracts,
+    first-version months, citations, repository status); without it the pages show the entries alone.
+    """
     options = options or SiteOptions()
-    abstracts = abstracts or {}
+    metadata = metadata or {}
     env = make_site_environment(templates)
     words = interface_words(templates)
-    bibtex = exports.bibtex_records(catalog, templates)
+    bibtex = exports.bibtex_records(catalog, templates, metadata)
     newest = exports.newest(catalog, options.newest)
-    similar = related_entries(catalog, abstracts)
+    similar = related_entries(catalog, {key: meta.abstract for key, meta in metadata.items() if meta.abstract})
     site = Site()
     topics_total = sum(len(s.topics) for s in catalog.taxonomy.sections)
 
     for lang in LANGUAGES:
         t = words[lang]
-        sections = section_views(catalog, lang, t, bibtex, abstracts, similar)
+        sections = section_views(catalog, lang, t, bibtex, metadata, similar)
         by_id = {e.id: e for s in sections for topic in s.topics for e in topic.entries}
         common = {
             "lang": lang,
@@ -136,6 +141,7 @@ def render_site(
         render = functools.partial(_render_page, site, env, common, options)
         render(urls.HOME, "home.md.j2", newest=[by_id[item.id] for item in newest])
         render(urls.ALL, "all.md.j2", choices=_options_for(catalog, lang),
+               cited=any(meta.citations is not None for meta in metadata.values()),
                words_json=json.dumps({k: t[k] for k in ("shown", "no_match", "any")}, ensure_ascii=False))
         for section in sections:
             render(urls.section_page(section.id), "section.md.j2", section=section)
@@ -156,10 +162,10 @@ def render_site(
         ]
 
     site.files[exports.FORMATS["bibtex"]] = "\n".join(bibtex.values())
-    site.files[exports.FORMATS["json"]] = exports.to_json(catalog)
-    site.files[exports.FORMATS["csv"]] = exports.to_csv(catalog)
+    site.files[exports.FORMATS["json"]] = exports.to_json(catalog, metadata)
+    site.files[exports.FORMATS["csv"]] = exports.to_csv(catalog, metadata)
     site.files[exports.FORMATS["atom"]] = exports.to_atom(catalog, templates, options.site_url, options.feed_size)
-    site.files[urls.FILTER_INDEX] = filter_index_json(catalog, options.use_directory_urls)
+    site.files[urls.FILTER_INDEX] = filter_index_json(catalog, options.use_directory_urls, metadata)
     assets = templates / "site" / "assets"
     for asset in STATIC_ASSETS:
         site.files[urls.ASSETS + asset] = (assets / asset).read_text(encoding="utf-8")

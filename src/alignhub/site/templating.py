@@ -14,7 +14,7 @@ from typing import Any
 import jinja2
 import yaml
 
-from alignhub.render import github_anchor
+from alignhub.render import compact_number, github_anchor
 
 SITE_TEMPLATES = "site"
 STRINGS_FILE = "strings.yaml"
@@ -66,6 +66,7 @@ def make_site_environment(templates: Path) -> jinja2.Environment:
     env.filters["tex"] = tex_escape
     env.filters["verbatim"] = bib_verbatim
     env.filters["anchor"] = github_anchor
+    env.filters["compact"] = compact_number
     return env
 
 

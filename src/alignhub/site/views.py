@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from alignhub.catalog import Catalog, CatalogEntry
+from alignhub.metadata.lookup import NOTHING, EntryMetadata, RepoStatus
 from alignhub.site.templating import Words
 from alignhub.site.urls import localized, paper_page, section_page
 from alignhub.taxonomy import Label
@@ -29,6 +30,7 @@ def heading(title: str, short_name: str | None) -> str:
 
 @dataclass(frozen=True)
 class LinkView:
+    kind: str
     label: str
     url: str
 
@@ -68,12 +70,15 @@ class EntryView:
     short_name: str | None
     authors: list[str]
     year: int
+    date: str  # YYYY-MM of the first public version when the metadata cache has it, else the year
     venue: str | None
     type_label: str
     links: list[LinkView]
     summary: str
     summary_lang: str
     abstract: str | None
+    citations: int | None
+    repo: RepoStatus | None
     bibtex: str
     tags: list[TagView]
     related: list[RelatedView]
@@ -113,10 +118,11 @@ def entry_view(
     lang: str,
     words: Words,
     bibtex: Mapping[str, str],
-    abstracts: Mapping[str, str],
+    metadata: Mapping[str, EntryMetadata],
     similar: Mapping[str, list[str]],
 ) -> EntryView:
     e = item.entry
+    meta = metadata.get(item.id, NOTHING)
     taxonomy = catalog.taxonomy
     section = taxonomy.section_by_id[item.section]
     topic = taxonomy.topic_by_id[e.topic][1]
@@ -134,12 +140,15 @@ def entry_view(
         short_name=e.short_name,
         authors=list(e.authors),
         year=e.year,
+        date=meta.first_version or str(e.year),
         venue=e.venue.label if e.venue else None,
         type_label=name_in(type_label, lang) if type_label else e.type,
-        links=[LinkView(words["link_labels"].get(kind, kind), url) for kind, url in e.links.urls],
+        links=[LinkView(kind, words["link_labels"].get(kind, kind), url) for kind, url in e.links.urls],
         summary=e.summary.zh if summary_lang == "zh" and e.summary.zh else e.summary.en,
         summary_lang=summary_lang,
-        abstract=abstracts.get(item.id) or None,
+        abstract=meta.abstract or None,
+        citations=meta.citations,
+        repo=meta.repo,
         bibtex=bibtex[item.id],
         tags=[TagView(tag, name_in(taxonomy.tag_labels[tag], lang)) for tag in e.tags if tag in taxonomy.tag_labels],
         related=_linked(catalog, e.related, lang),
@@ -164,7 +173,7 @@ def section_views(
     lang: str,
     words: Words,
     bibtex: Mapping[str, str],
-    abstracts: Mapping[str, str],
+    metadata: Mapping[str, EntryMetadata],
     similar: Mapping[str, list[str]],
 ) -> list[SectionView]:
     """Every section of the taxonomy with its topics and entries, in reading order."""
@@ -175,7 +184,7 @@ def section_views(
                 t.topic.id,
                 name_in(t.topic, lang),
                 t.topic.description if lang == "en" else None,
-                [entry_view(item, catalog, lang, words, bibtex, abstracts, similar) for item in t.entries],
+                [entry_view(item, catalog, lang, words, bibtex, metadata, similar) for item in t.entries],
             )
             for t in group.topics
         ]

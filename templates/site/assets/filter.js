@@ -117,7 +117,8 @@
   // The index lists entries by year, newest first; other orders keep that order among equals.
   var ORDERS = {
     added: function (a, b) { return a.ad < b.ad ? 1 : a.ad > b.ad ? -1 : a._order - b._order; },
-    title: function (a, b) { return a.t.localeCompare(b.t) || a._order - b._order; }
+    title: function (a, b) { return a.t.localeCompare(b.t) || a._order - b._order; },
+    citations: function (a, b) { return (b.c === undefined ? -1 : b.c) - (a.c === undefined ? -1 : a.c) || a._order - b._order; }
   };
 
   function render() {

@@ -66,7 +66,7 @@ class Added:
     type_guessed: bool
 
 
-def _check_request(request: AddRequest, catalog: Catalog) -> str:
+def check_request(request: AddRequest, catalog: Catalog) -> str:
     """The entry type to use; AddUsage for anything the taxonomy does not know."""
     taxonomy = catalog.taxonomy
     section = taxonomy.section_by_id.get(request.section)
@@ -268,7 +268,7 @@ def entry_data(record: ArxivRecord | OpenReviewRecord, source: str, kind: str, r
 def add(root: Path, catalog: Catalog, request: AddRequest, settings: Settings, env: Mapping[str, str],
         today: date | None = None) -> Added:
     """Fetch the paper, refuse a duplicate, write ``entries/<section>/<id>.yaml`` and cache the record."""
-    kind = _check_request(request, catalog)
+    kind = check_request(request, catalog)
     source, key = _paper(request.paper)
     found = listed(root, catalog)
     same = already_listed(found, arxiv=key) if source == "arxiv" else already_listed(found, openreview=key)

@@ -114,3 +114,9 @@ def test_arxiv_failing_is_one_line_and_keeps_the_state(catalog: Path, api: FakeA
     assert out.startswith("alignhub watch: arXiv listing failed: HTTP 503 Service Unavailable (3 tries)")
     assert len(out.splitlines()) == 1
     assert (catalog / "metadata" / "watch.json").read_text() == state
+
+
+def test_the_repository_documents_the_defaults() -> None:
+    from alignhub.metadata.watch import WatchSettings, load_watch_settings
+
+    assert load_watch_settings(REPO) == WatchSettings()

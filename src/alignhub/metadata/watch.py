@@ -29,6 +29,9 @@ from alignhub.metadata.arxiv import ArxivSource
 from alignhub.metadata.http import FetchError
 from alignhub.metadata.records import ArxivRecord
 from alignhub.metadata.settings import load_settings
+from alignhub.render import report_environment
+
+TEMPLATE = "watch-report.md.j2"
 
 
 @dataclass(frozen=True)
@@ -134,24 +137,11 @@ def rank(catalog: Catalog, records: list[ArxivRecord]) -> list[Candidate]:
     return sorted(candidates, key=lambda c: (-round(c.score, 6), c.record.id))
 
 
-def report_text(candidates: list[Candidate], total: int, present: int, since: datetime, until: datetime,
-                categories: tuple[str, ...]) -> str:
-    lines = [f"# arXiv watch: {_iso(since)[:10]} to {_iso(until)[:10]}", "",
-             f"{total} new submissions in {', '.join(categories)}; {present} already in the catalog; "
-             f"{len(candidates)} listed below, most relevant first.", ""]
-    if not candidates:
-        lines.append("Nothing new to triage." if total == 0 else "No new submission is close to the catalog.")
-    for number, c in enumerate(candidates, start=1):
-        r = c.record
-        authors = ", ".join(a.name for a in r.authors[:6]) + (" et al." if len(r.authors) > 6 else "")
-        like = f", like `{c.like}`" if c.like else ""
-        lines += [f"## {number}. {r.title}", "",
-                  f"- arXiv [{r.id}](https://arxiv.org/abs/{r.id}) · {r.primary_category or '?'} · "
-                  f"submitted {_iso(r.published)[:10]} · score {c.score:.3f}",
-                  f"- authors: {authors or '(not listed)'}",
-                  f"- suggested: {c.section} / {c.topic}{like}", "",
-                  "```sh", f"alignhub add {r.id} --section {c.section} --topic {c.topic}", "```", ""]
-    return "\n".join(lines).rstrip() + "\n"
+def report_text(root: Path, candidates: list[Candidate], total: int, present: int, since: datetime,
+                until: datetime, categories: tuple[str, ...]) -> str:
+    template = report_environment(root).get_template(TEMPLATE)
+    return template.render(candidates=candidates, total=total, present=present, since=_iso(since)[:10],
+                           until=_iso(until)[:10], categories=categories)
 
 
 def _since(args: argparse.Namespace, state: dict[str, Any], settings: WatchSettings, now: datetime) -> datetime:
@@ -186,7 +176,7 @@ def run(args: argparse.Namespace, root: Path, now: datetime | None = None) -> in
     found = listed(root, loaded.catalog)
     fresh = [r for r in new if not already_listed(found, arxiv=r.id, title=r.title)]
     ranked = [c for c in rank(loaded.catalog, fresh) if c.score >= settings.min_score][: settings.top]
-    text = report_text(ranked, len(new), len(new) - len(fresh), since, now, settings.categories)
+    text = report_text(root, ranked, len(new), len(new) - len(fresh), since, now, settings.categories)
     output = args.output or settings.report
     if output == "-":
         sys.stdout.write(text)

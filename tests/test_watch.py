@@ -47,10 +47,16 @@ def test_the_first_run_ranks_alignment_papers_first(catalog: Path, api: FakeApis
     assert "41 new submissions in cs.CL, cs.LG, cs.AI, cs.CR; 0 already in the catalog; 19 listed below" in report
     ids = listed_ids(report)
     precision, recall = figures(ids)
+    # the whole ranking, with no score threshold: its first 20 whatever their scores
+    write(catalog, "pyproject.toml", "[tool.alignhub.watch]\nmin_score = 0.0\n")
+    code, everything = cli("watch", "--since", "2026-03-01", "--dry-run", "--output", "-", "--root", str(catalog))
+    ranking = listed_ids(everything)
+    assert len(ranking) == 41 and ranking[:len(ids)] == ids
+    at_20, _ = figures(ranking)
     with capsys.disabled():
-        print(f"\nwatch on the labelled listing: {len(ids)} listed, precision of the top 20 {precision:.2f}, "
-              f"recall of the {sum(v['alignment'] for v in LABELS.values())} alignment papers {recall:.2f}")
-    assert precision >= 0.7 and recall >= 0.9
+        print(f"\nwatch on the labelled listing (41 papers, 15 labelled alignment): {len(ids)} listed; precision "
+              f"of those {precision:.2f}, of the top 20 of the ranking {at_20:.2f}; recall {recall:.2f}")
+    assert at_20 >= 0.65 and precision >= 0.7 and recall >= 0.9
     first = report.split("## 2.")[0]
     assert "## 1. Directional Alignment Mitigates Reward Hacking in Reinforcement Learning for Language Models" in first
     assert "- suggested: safety / reward-hacking-overoptimization" in first

@@ -134,7 +134,13 @@ def test_a_wrong_mapping_is_one_line_naming_the_heading(root: Path, cli, tmp_pat
      "not UTF-8 text (byte 6 cannot be decoded)"),
     ("refs.bib", b"@misc{dpo,\n  title = {{Direct Preference Optimization},\n  year = {2023},\n}\n\n"
                  b"@misc{kto,\n  title = {KTO},\n  eprint = {2402.01306},\n  year = {2024}\n}\n",
-     "1: the BibTeX record starting here does not parse (unbalanced braces or quotes)"),
+     "1: the braces of the BibTeX record starting here do not balance"),
+    ("refs.bib", b"@misc{dpo,\n  title = {Direct Preference Optimization}},\n  eprint = {2305.18290},\n  year = {2023}\n}\n",
+     "1: the braces of the BibTeX record starting here do not balance"),
+    ("refs.bib", b"@misc{dpo,\n  title = {DPO},\n  eprint = {2305.18290},\n  year = {2023}\n}\n\n@misc{kto,\n  title = {KTO},\n",
+     "7: the braces of the BibTeX record starting here do not balance"),
+    ("refs.bib", b"@misc{dpo,\n  title = \"DPO,\n  year = {2023}\n}\n@misc{kto, title = {KTO}, year = 2024}\n",
+     "1: the BibTeX record starting here does not parse"),
 ])
 def test_bad_input_is_one_line_exit_1_and_nothing_written(root: Path, cli, tmp_path: Path, name: str,
                                                           content: bytes, message: str) -> None:

@@ -328,8 +328,38 @@ def _name(parts: object) -> str:
     return f"{name}, {' '.join(jr)}" if jr else name
 
 
+def _unbalanced(text: str) -> int | None:
+    """The first line of the record whose braces do not balance (one closed too early, or never), if any.
+
+    bibtexparser reads a record closed one brace too early as a shorter record followed by a
+    comment, so the count is checked here first.
+    """
+    depth, line, record_line = 0, 1, 1
+    escaped = False
+    for ch in text:
+        if ch == "\n":
+            line += 1
+        elif escaped:
+            escaped = False
+            continue
+        elif ch == "\\":
+            escaped = True
+        elif ch == "@" and depth == 0:
+            record_line = line
+        elif ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth < 0:
+                return record_line
+    return record_line if depth > 0 else None
+
+
 def parse_bibtex(text: str, taxonomy: Taxonomy, shown: str) -> Parsed:
     """Papers from BibTeX; InputError naming the line of the first record that does not parse."""
+    unbalanced = _unbalanced(text)
+    if unbalanced is not None:
+        raise InputError(f"{shown}:{unbalanced}: the braces of the BibTeX record starting here do not balance")
     import bibtexparser
     from bibtexparser import middlewares
 
@@ -343,8 +373,7 @@ def parse_bibtex(text: str, taxonomy: Taxonomy, shown: str) -> Parsed:
         bib_logger.setLevel(level)
     if library.failed_blocks:
         block = library.failed_blocks[0]
-        reason = "unbalanced braces or quotes" if text.count("{") != text.count("}") else "a syntax error"
-        raise InputError(f"{shown}:{block.start_line + 1}: the BibTeX record starting here does not parse ({reason})")
+        raise InputError(f"{shown}:{block.start_line + 1}: the BibTeX record starting here does not parse")
     if not library.entries:
         raise InputError(f"{shown}: no BibTeX records (@article, @inproceedings, @misc …) in the file")
     venue_pattern = _venue_pattern(taxonomy, year=False)

@@ -223,3 +223,17 @@ def test_the_workflow_commands_refresh_metadata_against_the_fake_apis(root: Path
     _run_steps(workflow, root, env)  # the next week, nothing new
     assert (tmp_path / "runner" / "metadata-summary.md").read_text() == "The metadata refresh changed nothing.\n"
     assert _changed(root) == []  # so the action has nothing to commit and leaves the pull request alone
+def test_weekly_arxiv_watch_commits_its_state_and_keeps_one_issue() -> None:
+    watch = _load("watch.yml")
+    assert _on(watch)["schedule"][0]["cron"].split()[2:] == ["*", "*", "1"]  # once a week
+    assert watch["permissions"] == {"contents": "write", "issues": "write"}
+    runs = _runs(watch)
+    assert "alignhub watch --output watch-report.md" in runs
+    assert "git add metadata/watch.json" in runs and "git push" in runs
+    script = next(s["with"]["script"] for s in watch["jobs"]["watch"]["steps"] if "github-script" in s.get("uses", ""))
+    assert "issues.update" in script and "issues.create" in script and "labels: label" in script
+    # every action pinned to a full commit SHA, not a tag that can move
+    for job in watch["jobs"].values():
+        for step in job["steps"]:
+            if "uses" in step:
+                assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", step["uses"]), step["uses"]

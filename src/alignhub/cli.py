@@ -156,6 +156,24 @@ def cmd_add(args: argparse.Namespace) -> int:
         raise UsageError(str(err)) from None
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from alignhub.metadata import command
+
+    try:
+        return command.run_import(args, _root(args))
+    except Misuse as err:
+        raise UsageError(str(err)) from None
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    from alignhub.metadata import watch
+
+    try:
+        return watch.run(args, _root(args))
+    except Misuse as err:
+        raise UsageError(str(err)) from None
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from alignhub import exports, fsutil
     from alignhub.config import load_config
@@ -217,6 +235,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     metadata_args.add_enrich_arguments(add("enrich", cmd_enrich, metadata_args.ENRICH_HELP))
     metadata_args.add_add_arguments(add("add", cmd_add, metadata_args.ADD_HELP))
+    metadata_args.add_import_arguments(add("import", cmd_import, metadata_args.IMPORT_HELP))
+    metadata_args.add_watch_arguments(add("watch", cmd_watch, metadata_args.WATCH_HELP))
     return parser
 
 

@@ -39,6 +39,10 @@ def summarize(problems: list[Problem]) -> str:
     files = len({p.path for p in problems})
     noun = "problem" if len(problems) == 1 else "problems"
     fnoun = "file" if files == 1 else "files"
+    drafts = len({p.path for p in problems if p.hint.startswith("a draft")})
+    if drafts:
+        dnoun = "entry is a draft" if drafts == 1 else "entries are drafts"
+        return f"{len(problems)} {noun} in {files} {fnoun}; {drafts} {dnoun} to finish (empty summary)"
     return f"{len(problems)} {noun} in {files} {fnoun}"
 
 

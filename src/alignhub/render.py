@@ -89,6 +89,18 @@ def make_environment(templates: Path, bytecode_dir: Path | None = None) -> jinja
     return env
 
 
+def report_environment(root: Path) -> jinja2.Environment:
+    """The environment for a command's report (`links`, `watch`): the catalog's templates first; a
+    catalog with templates of its own but none for this report falls back to the shipped ones."""
+    from alignhub import resources
+
+    env = make_environment(resources.templates_dir(root))
+    shipped = [Path(resources.__file__).parent / "_templates", Path(resources.__file__).parents[2] / "templates"]
+    folders = [resources.templates_dir(root), *(p for p in shipped if p.is_dir())]
+    env.loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(f)) for f in folders])
+    return env
+
+
 def _templates_stamp(templates: Path) -> str:
     """Digest of every template and of this module's filters: what a cached block depends on."""
     sources = [p.read_bytes() for p in sorted(templates.rglob("*")) if p.is_file()]

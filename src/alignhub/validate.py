@@ -18,6 +18,8 @@ from alignhub.problems import Problem
 from alignhub.suggest import did_you_mean
 from alignhub.taxonomy import Taxonomy
 
+DRAFT_HINT = "a draft: write one sentence in your own words"
+
 # Which model describes the mapping at a given location, for "did you mean" on unknown fields.
 _MODEL_AT: dict[tuple[str, ...], type[BaseModel]] = {
     (): Entry,
@@ -48,7 +50,9 @@ def _pydantic_problem(source: SourceFile, error: Any) -> Problem:
         return Problem(source.path, line, col, dotted, "must be a single line without control characters",
                        "remove line breaks and tabs, or write the value as a folded scalar (>-)")
     if kind == "string_too_short":
-        return Problem(source.path, line, col, dotted, "must not be empty")
+        # `alignhub add` and `alignhub import` write empty summaries on purpose: the entry is a draft.
+        hint = DRAFT_HINT if loc[0] == "summary" else ""
+        return Problem(source.path, line, col, dotted, "must not be empty", hint)
     if message.startswith("Value error, "):
         message = message[len("Value error, "):]
     hint = ""

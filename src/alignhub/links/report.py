@@ -9,13 +9,10 @@ from http import HTTPStatus
 from pathlib import Path
 from typing import Any, Literal
 
-import jinja2
-
-from alignhub import resources
 from alignhub.links.collect import Occurrence
 from alignhub.links.observation import PERMANENT, Observation
 from alignhub.links.settings import LinkSettings
-from alignhub.render import make_environment
+from alignhub.render import report_environment
 
 Status = Literal["ok", "redirected", "broken"]
 TEMPLATES = {"table": "links-report.txt.j2", "markdown": "links-report.md.j2"}
@@ -124,9 +121,4 @@ class Report:
 def render_report(report: Report, fmt: str, root: Path) -> str:
     if fmt == "json":
         return report.to_json()
-    env = make_environment(resources.templates_dir(root))
-    # A catalog with templates of its own but none for this report falls back to the shipped ones.
-    shipped = [Path(resources.__file__).parent / "_templates", Path(resources.__file__).parents[2] / "templates"]
-    folders = [resources.templates_dir(root), *(p for p in shipped if p.is_dir())]
-    env.loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(f)) for f in folders])
-    return env.get_template(TEMPLATES[fmt]).render(report=report, counts=report.counts())
+    return report_environment(root).get_template(TEMPLATES[fmt]).render(report=report, counts=report.counts())

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -67,7 +67,7 @@ class Added:
     type_guessed: bool
 
 
-def _check_request(request: AddRequest, catalog: Catalog) -> str:
+def check_request(request: AddRequest, catalog: Catalog) -> str:
     """The entry type to use; AddUsage for anything the taxonomy does not know."""
     taxonomy = catalog.taxonomy
     section = taxonomy.section_by_id.get(request.section)
@@ -123,14 +123,24 @@ def slug(title: str, short: str | None) -> str:
     return "-".join(words[:_SLUG_WORDS]) or "paper"
 
 
-def _listed(root: Path, catalog: Catalog) -> list[tuple[str, str | None, str | None, str]]:
-    """(path, arXiv id, OpenReview id, normalized title) of every entry file, valid or not.
+class Listed(NamedTuple):
+    """A paper the catalog already holds: its file and the keys a duplicate is recognised by."""
+
+    path: str
+    arxiv: str | None
+    openreview: str | None
+    doi: str | None
+    title: str  # normalized
+
+
+def listed(root: Path, catalog: Catalog) -> list[Listed]:
+    """Every entry file, valid or not, with its arXiv, OpenReview and DOI ids and normalized title.
 
     Files that do not validate yet (an entry just added and not yet summarised) are not in the
     catalog, but they still hold the paper: they are read raw, with the safe parser.
     """
-    listed = [(e.path, e.entry.links.arxiv, e.entry.links.openreview, normalized_title(e.entry.title))
-              for e in catalog.entries]
+    found = [Listed(e.path, e.entry.links.arxiv, e.entry.links.openreview, e.entry.links.doi,
+                    normalized_title(e.entry.title)) for e in catalog.entries]
     known = {e.path for e in catalog.entries}
     for path in sorted((root / ENTRIES_DIR).glob("*/*.yaml")):
         shown = path.relative_to(root).as_posix()
@@ -147,12 +157,27 @@ def _listed(root: Path, catalog: Catalog) -> list[tuple[str, str | None, str | N
         with contextlib.suppress(ValueError):  # a malformed id stays as written
             arxiv_id = split_arxiv(arxiv_id)[0] if arxiv_id else None
         forum = str(links.get("openreview") or "").strip() or None
-        listed.append((shown, arxiv_id, forum, normalized_title(str(data.get("title") or ""))))
-    return listed
+        doi = str(links.get("doi") or "").strip() or None
+        found.append(Listed(shown, arxiv_id, forum, doi, normalized_title(str(data.get("title") or ""))))
+    return found
 
 
-def _unique_id(wanted: str, catalog: Catalog, root: Path, explicit: bool) -> str:
-    taken = set(catalog.by_id) | {p.stem for p in (root / ENTRIES_DIR).glob("*/*.yaml")}
+def already_listed(found: list[Listed], *, arxiv: str | None = None, openreview: str | None = None,
+                   doi: str | None = None, title: str | None = None) -> Listed | None:
+    """The entry that already holds this paper (same arXiv, OpenReview or DOI id, or same title), if any."""
+    wanted_title = normalized_title(title) if title else None
+    wanted_doi = doi.casefold() if doi else None
+    for item in found:
+        if ((arxiv and item.arxiv == arxiv) or (openreview and item.openreview == openreview)
+                or (wanted_doi and item.doi and item.doi.casefold() == wanted_doi)
+                or (wanted_title and item.title == wanted_title)):
+            return item
+    return None
+
+
+def unique_id(wanted: str, catalog: Catalog, root: Path, explicit: bool, also_taken: set[str] | None = None) -> str:
+    """`wanted`, or `wanted-2`, `-3` … when an entry (or one about to be written) already has it."""
+    taken = set(catalog.by_id) | {p.stem for p in (root / ENTRIES_DIR).glob("*/*.yaml")} | (also_taken or set())
     if wanted not in taken:
         return wanted
     if explicit:
@@ -195,47 +220,61 @@ def entry_text(data: Mapping[str, Any]) -> str:
     return SCHEMA_COMMENT + body
 
 
-def entry_data(record: ArxivRecord | OpenReviewRecord, source: str, kind: str, request: AddRequest,
-               catalog: Catalog, today: date) -> dict[str, Any]:
-    short = short_name(record.title)
-    data: dict[str, Any] = {"title": _Quoted(record.title)}
+def draft_data(*, title: str, kind: str, topic: str, authors: list[str], year: int | None,
+               links: Mapping[str, str], venue: Mapping[str, Any] | None = None, tags: list[str] | None = None,
+               today: date) -> dict[str, Any]:
+    """A new entry's fields in the schema's order, with the empty summaries a contributor must write.
+
+    `alignhub add` and `alignhub import` both write entries through here; a missing year is left
+    out so that `alignhub validate` asks for it.
+    """
+    short = short_name(title)
+    data: dict[str, Any] = {"title": _Quoted(title)}
     if short:
         data["short_name"] = short
     data["type"] = kind
-    data["topic"] = request.topic
-    if isinstance(record, ArxivRecord):
-        data["authors"] = _Flow(a.name for a in record.authors)
-        data["year"] = record.published.year
-        links: dict[str, Any] = {"arxiv": _Quoted(record.id)}
-        if record.doi:
-            links["doi"] = record.doi
-    else:
-        data["authors"] = _Flow(record.authors)
-        venue = record.venue if record.status == "accepted" else None
-        year = (record.published.year if record.published else None) or (venue.year if venue else None)
-        data["year"] = year or today.year
-        name = catalog.taxonomy.canonical_venue(venue.name) if venue else None
-        if venue and name:
-            fields = {"name": name, "year": venue.year, "track": venue.track, "workshop": venue.workshop,
-                      "presentation": venue.presentation}
-            data["venue"] = _FlowMap((k, v) for k, v in fields.items() if v is not None)
-        links = {"openreview": record.id}
-    data["links"] = links
-    data["tags"] = _Flow(request.tags)
+    data["topic"] = topic
+    data["authors"] = _Flow(authors)
+    if year is not None:
+        data["year"] = year
+    if venue:
+        data["venue"] = _FlowMap((k, v) for k, v in venue.items() if v is not None)
+    data["links"] = {k: _Quoted(v) if k == "arxiv" else v for k, v in links.items()}
+    data["tags"] = _Flow(tags or [])
     data["summary"] = {"en": "", "zh": ""}
     data["added"] = today
     return data
 
 
+def entry_data(record: ArxivRecord | OpenReviewRecord, source: str, kind: str, request: AddRequest,
+               catalog: Catalog, today: date) -> dict[str, Any]:
+    if isinstance(record, ArxivRecord):
+        links: dict[str, str] = {"arxiv": record.id}
+        if record.doi:
+            links["doi"] = record.doi
+        return draft_data(title=record.title, kind=kind, topic=request.topic, authors=[a.name for a in record.authors],
+                          year=record.published.year, links=links, tags=request.tags, today=today)
+    venue = record.venue if record.status == "accepted" else None
+    year = (record.published.year if record.published else None) or (venue.year if venue else None)
+    name = catalog.taxonomy.canonical_venue(venue.name) if venue else None
+    fields = None
+    if venue and name:
+        fields = {"name": name, "year": venue.year, "track": venue.track, "workshop": venue.workshop,
+                  "presentation": venue.presentation}
+    return draft_data(title=record.title, kind=kind, topic=request.topic, authors=list(record.authors),
+                      year=year or today.year, links={"openreview": record.id}, venue=fields, tags=request.tags,
+                      today=today)
+
+
 def add(root: Path, catalog: Catalog, request: AddRequest, settings: Settings, env: Mapping[str, str],
         today: date | None = None) -> Added:
     """Fetch the paper, refuse a duplicate, write ``entries/<section>/<id>.yaml`` and cache the record."""
-    kind = _check_request(request, catalog)
+    kind = check_request(request, catalog)
     source, key = _paper(request.paper)
-    listed = _listed(root, catalog)
-    for path, arxiv_id, forum, _ in listed:
-        if key in (arxiv_id, forum):
-            raise AddError(f"{key} is already in the catalog: {path}")
+    found = listed(root, catalog)
+    same = already_listed(found, arxiv=key) if source == "arxiv" else already_listed(found, openreview=key)
+    if same:
+        raise AddError(f"{key} is already in the catalog: {same.path}")
 
     client = ArxivSource(settings) if source == "arxiv" else OpenReviewSource(settings, env)
     try:
@@ -253,12 +292,11 @@ def add(root: Path, catalog: Catalog, request: AddRequest, settings: Settings, e
     record = outcome.record
     assert isinstance(record, ArxivRecord | OpenReviewRecord)
 
-    title = normalized_title(record.title)
-    for path, _, _, other in listed:
-        if other == title:
-            raise AddError(f'"{record.title}" is already in the catalog: {path}')
+    same = already_listed(found, title=record.title)
+    if same:
+        raise AddError(f'"{record.title}" is already in the catalog: {same.path}')
 
-    entry_id = _unique_id(request.entry_id or slug(record.title, short_name(record.title)), catalog, root,
+    entry_id = unique_id(request.entry_id or slug(record.title, short_name(record.title)), catalog, root,
                           explicit=request.entry_id is not None)
     shown = f"{ENTRIES_DIR}/{request.section}/{entry_id}.yaml"
     path = root / shown

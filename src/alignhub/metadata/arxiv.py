@@ -150,6 +150,24 @@ class ArxivSource:
             pass  # the feed announced more results than it held; the next page was empty
         return results
 
+    def search(self, query: str, max_results: int, page_size: int) -> list[ArxivRecord]:
+        """A listing query (``cat:cs.CL AND submittedDate:[… TO …]``), newest submissions first.
+
+        Pages of `page_size` go through the same paced, checked session as the id batches; a failed
+        page raises FetchError or `arxiv.ArxivError` for the caller to report.
+        """
+        self.client.page_size = page_size
+        self.session.incomplete = {}
+        search = arxiv.Search(query=query, max_results=max_results, sort_by=arxiv.SortCriterion.SubmittedDate,
+                              sort_order=arxiv.SortOrder.Descending)
+        records: list[ArxivRecord] = []
+        try:
+            for result in self.client.results(search):
+                records.append(to_record(_VERSION.sub("", result.get_short_id()), result))
+        except arxiv.UnexpectedEmptyPageError:
+            pass  # the listing announced more results than it held
+        return records
+
     def fetch_batch(self, keys: list[str]) -> dict[str, Outcome]:
         outcomes: dict[str, Outcome] = {}
         pending = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from pathlib import Path
@@ -14,6 +15,8 @@ from alignhub import pipeline
 from alignhub.metadata.add import AddError, AddRequest, AddUsage, add
 from alignhub.metadata.arguments import Misuse
 from alignhub.metadata.enrich import Enrichment, Progress, UnknownEntry, enrich, select
+from alignhub.metadata.importer import ImportRequest, import_papers
+from alignhub.metadata.listparse import InputError
 from alignhub.metadata.records import SOURCES
 from alignhub.metadata.report import summary_lines
 from alignhub.metadata.settings import load_settings
@@ -54,6 +57,34 @@ def run_enrich(args: argparse.Namespace, root: Path) -> int:
     if result.failed:
         print(f"{result.failed} failed: run `alignhub enrich` again later to retry them", file=sys.stderr)
         return 1
+    return 0
+
+
+def run_import(args: argparse.Namespace, root: Path) -> int:
+    loaded = pipeline.load(root)
+    request = ImportRequest(args.path, args.format, args.section, args.topic, args.mapping, args.dry_run)
+    try:
+        result = import_papers(root, loaded.catalog, request)
+    except AddUsage as err:
+        raise Misuse(str(err)) from None
+    except InputError as err:
+        print(f"alignhub import: {err}", file=sys.stderr)
+        return 1
+    if args.report == "json":
+        print(json.dumps(result.report(), indent=2, ensure_ascii=False))
+        return 0
+    verb = "would write" if args.dry_run else "wrote"
+    for item in result.imported:
+        print(f"{verb} {item['file']} (line {item['line']})")
+    for item in result.duplicates:
+        print(f"line {item['line']}: already in the catalog: {item['file']} ({item['title']})")
+    for line in result.unparsed:
+        print(f"line {line.line}: not imported, {line.reason}: {line.text[:100]}")
+    print(f"{len(result.imported)} imported, {len(result.duplicates)} already in the catalog, "
+          f"{len(result.unparsed)} lines not parsed" + (" (dry run: nothing written)" if args.dry_run else ""))
+    if result.imported and not args.dry_run:
+        print("next: the new entries are drafts: write summary.en and summary.zh, check type, topic and tags, "
+              "then run `alignhub validate`")
     return 0
 
 

@@ -338,3 +338,19 @@ def test_serve_with_an_invalid_entry_reports_it_and_keeps_the_last_good_pages(
     assert "entries/methods/kto.yaml:" in caplog.text and "year" in caplog.text
     assert "serving the last good build" in caplog.text
     assert "Prospect" in read(site_dir, "papers/kto/index.html")
+
+
+def test_entry_pages_share_one_navigation_per_language_as_material_renders_it(built: tuple[Path, Path]) -> None:
+    """The sidebar is rendered once for all entry pages of a language: it must be what Material renders
+    for each (same depth, nothing active), with links that work from any entry page."""
+    _, site = built
+
+    def sidebar(page: str) -> str:
+        html = read(site, page)
+        return html[html.index("md-sidebar--primary"):html.index("md-sidebar--secondary")]
+
+    english = sidebar("papers/dpo/index.html")
+    assert english == sidebar("papers/kto/index.html")
+    assert 'href="../../all/"' in english and "md-nav__link--active" not in english
+    chinese = sidebar("zh/papers/dpo/index.html")
+    assert chinese == sidebar("zh/papers/kto/index.html") and "全部条目" in chinese and "All entries" not in chinese

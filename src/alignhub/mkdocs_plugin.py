@@ -7,6 +7,8 @@ Events, each with one job:
              Chinese terms. Under `mkdocs serve`, a catalog with problems logs them and keeps the
              last good pages, so the server goes on answering while the entry is fixed.
 - on_nav:    build the Chinese navigation from the same structure.
+- on_env:    give the theme `alignhub_shared`, where entry pages keep the parts of the page they all
+             share (the navigation), rendered once per build.
 - on_page_content: put the HTML kept for each page's slots in place (see alignhub.site.pages).
 - on_page_context: give each page its language and its counterpart in the other language.
 - on_post_build: split the search index by language; write zh/sitemap.xml, which Material's
@@ -24,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -176,6 +179,10 @@ class AlignhubPlugin(BasePlugin[AlignhubConfig]):
             page.meta["tags"] = [*page.meta["tags"], ZH_TAG]
         return markdown
 
+    def on_env(self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+        env.globals["alignhub_shared"] = SharedFragments()
+        return env
+
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if page.file.generated_by == "alignhub" and self.site is not None:
             return self.site.fill_slots(html)
@@ -211,6 +218,20 @@ class AlignhubPlugin(BasePlugin[AlignhubConfig]):
         if (self.root / METADATA_DIR).is_dir():
             server.watch(str(self.root / METADATA_DIR))
         return server
+
+
+class SharedFragments:
+    """HTML that many pages share, rendered by the first of them and kept for the rest of one build."""
+
+    def __init__(self) -> None:
+        self._kept: dict[str, Markup] = {}
+
+    def get(self, key: str) -> Markup | None:
+        return self._kept.get(key)
+
+    def keep(self, key: str, html: str) -> Markup:
+        self._kept[key] = Markup(html)
+        return self._kept[key]
 
 
 def _alternates(files: Files) -> dict[str, dict[str, str]]:

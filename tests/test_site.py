@@ -354,3 +354,13 @@ def test_entry_pages_share_one_navigation_per_language_as_material_renders_it(bu
     assert 'href="../../all/"' in english and "md-nav__link--active" not in english
     chinese = sidebar("zh/papers/dpo/index.html")
     assert chinese == sidebar("zh/papers/kto/index.html") and "全部条目" in chinese and "All entries" not in chinese
+
+
+def test_the_plugin_can_be_turned_off(make_site_root: Callable[..., Path], build_site: Callable[[Path], Path]) -> None:
+    root = make_site_root()
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("  - alignhub\n", "  - alignhub:\n      enabled: false\n"),
+                      encoding="utf-8")
+    site = build_site(root)
+    assert (site / "about" / "index.html").is_file()
+    assert not (site / "papers").exists() and not (site / "sections").exists()

@@ -1,5 +1,7 @@
 """The `alignhub` MkDocs plugin: the catalog's pages, in English at / and Chinese at /zh/, in memory.
 
+Its options are in alignhub.site.config; `enabled: false` turns it off (a docs-only build).
+
 Events, each with one job:
 - on_config: add the theme overrides, stylesheet and filter script; put the generated pages in the nav.
 - on_files:  load the catalog through the same pipeline as the CLI and add every generated page and
@@ -27,8 +29,6 @@ from typing import Any
 
 import jinja2
 from markupsafe import Markup
-from mkdocs.config import base
-from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -39,28 +39,19 @@ from mkdocs.structure.pages import Page
 
 from alignhub import fsutil, pipeline
 from alignhub.catalog import Catalog
-from alignhub.exports import FEED_SIZE
 from alignhub.loader import ENTRIES_DIR
 from alignhub.metadata import lookup
 from alignhub.metadata.store import METADATA_DIR
 from alignhub.problems import summarize
 from alignhub.resources import templates_dir
 from alignhub.site import search, urls
-from alignhub.site.pages import NEWEST, ZH_TAG, Site, SiteOptions, render_site
+from alignhub.site.config import AlignhubConfig
+from alignhub.site.pages import ZH_TAG, Site, SiteOptions, render_site
 from alignhub.site.templating import SITE_TEMPLATES, interface_words
 from alignhub.taxonomy import TaxonomyError
 
 THEME_OVERRIDES = "theme"
 log = logging.getLogger("mkdocs.plugins.alignhub")
-
-
-class AlignhubConfig(base.Config):
-    root = c.Optional(c.Dir(exists=True))
-    """The catalog root holding entries/ (default: the folder of mkdocs.yml)."""
-    newest = c.Type(int, default=NEWEST)
-    """How many of the newest additions the home page lists."""
-    feed_size = c.Type(int, default=FEED_SIZE)
-    """How many of the newest additions the Atom feed carries."""
 
 
 class AlignhubPlugin(BasePlugin[AlignhubConfig]):
@@ -84,6 +75,8 @@ class AlignhubPlugin(BasePlugin[AlignhubConfig]):
         return Path(self.config.root).resolve() if self.config.root else self._config_dir
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if not self.config.enabled:
+            return config
         self._config_dir = Path(config.config_file_path or ".").resolve().parent
         templates = templates_dir(self.root)
         overrides = templates / SITE_TEMPLATES / THEME_OVERRIDES
@@ -101,6 +94,8 @@ class AlignhubPlugin(BasePlugin[AlignhubConfig]):
 
     @event_priority(50)  # before the tags and search plugins read the files
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        if not self.config.enabled:
+            return files
         root = self.root
         if not (root / ENTRIES_DIR).is_dir():
             raise PluginError(f"alignhub: no {ENTRIES_DIR}/ folder in {root} (set the plugin's `root` option)")
@@ -160,6 +155,8 @@ class AlignhubPlugin(BasePlugin[AlignhubConfig]):
         return items
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
+        if not self.config.enabled or self.site is None:
+            return nav
         zh_config = copy.copy(config)
         zh_config.site_name = interface_words(templates_dir(self.root))["zh"]["site_name"]
         self.zh_config = zh_config
@@ -180,11 +177,13 @@ class AlignhubPlugin(BasePlugin[AlignhubConfig]):
         return markdown
 
     def on_env(self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+        if not self.config.enabled:
+            return env
         env.globals["alignhub_shared"] = SharedFragments()
         return env
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        if page.file.generated_by == "alignhub" and self.site is not None:
+        if self.config.enabled and page.file.generated_by == "alignhub" and self.site is not None:
             return self.site.fill_slots(html)
         return html
 
@@ -195,13 +194,15 @@ class AlignhubPlugin(BasePlugin[AlignhubConfig]):
             # The tags plugin has read them by now. Search would copy a section page's tags (every
             # tag of its entries) into each entry's record and rank by them; leave them out.
             page.meta["tags"] = []
-        if page.meta.get("alignhub_lang") == "zh" and self.zh_nav is not None:
+        if self.config.enabled and page.meta.get("alignhub_lang") == "zh" and self.zh_nav is not None:
             context["nav"] = self.zh_nav
             context["config"] = self.zh_config
         return context
 
     @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if not self.config.enabled:
+            return
         if self.catalog is not None:
             search.split_index(Path(config.site_dir), self.catalog, config.use_directory_urls)
         # Material fetches sitemap.xml below every `extra.alternate` link; give the Chinese one its own.
@@ -213,6 +214,8 @@ class AlignhubPlugin(BasePlugin[AlignhubConfig]):
         fsutil.atomic_write_text(Path(config.site_dir) / urls.ZH_PREFIX / "sitemap.xml", text)
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
+        if not self.config.enabled:
+            return server
         server.watch(str(self.root / ENTRIES_DIR))
         server.watch(str(templates_dir(self.root) / SITE_TEMPLATES))
         if (self.root / METADATA_DIR).is_dir():

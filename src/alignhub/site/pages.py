@@ -28,6 +28,7 @@ from alignhub.metadata.lookup import EntryMetadata
 from alignhub.similarity import related_entries
 from alignhub.site import charts, urls
 from alignhub.site.index import filter_index_json
+from alignhub.site.search import entry_document
 from alignhub.site.templating import LANGUAGES, interface_words, make_site_environment
 from alignhub.site.views import name_in, section_views
 
@@ -56,6 +57,7 @@ class Site:
     files: dict[str, str] = field(default_factory=dict)
     nav: dict[str, list[Any]] = field(default_factory=dict)
     entry_pages: set[str] = field(default_factory=set)
+    search_docs: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def slot(self, html: str) -> Markup:
         """Keep `html` for after Python-Markdown and return the placeholder that marks its place."""
@@ -145,9 +147,11 @@ def render_site(
                words_json=json.dumps({k: t[k] for k in ("shown", "no_match", "any")}, ensure_ascii=False))
         for section in sections:
             render(urls.section_page(section.id), "section.md.j2", section=section)
+        site.search_docs[lang] = []
         for entry_id in sorted(by_id):
             render(urls.paper_page(entry_id), "paper.md.j2", e=by_id[entry_id])
             site.entry_pages.add(urls.localized(urls.paper_page(entry_id), lang))
+            site.search_docs[lang].append(entry_document(by_id[entry_id], t, lang, options.use_directory_urls))
         render(urls.STATS, "stats.md.j2", years=charts.year_chart(catalog, lang),
                grid=charts.topic_chart(catalog, lang))
         render(urls.TAGS, "tags.md.j2")

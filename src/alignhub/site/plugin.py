@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import copy
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +39,6 @@ from mkdocs.structure.nav import Navigation, get_navigation
 from mkdocs.structure.pages import Page
 
 from alignhub import fsutil, pipeline
-from alignhub.catalog import Catalog
 from alignhub.loader import ENTRIES_DIR
 from alignhub.metadata import lookup
 from alignhub.metadata.store import METADATA_DIR
@@ -63,7 +63,6 @@ class AlignhubPlugin(BasePlugin[AlignhubConfig]):
         self.zh_nav: Navigation | None = None
         self.zh_config: MkDocsConfig | None = None
         self.alternates: dict[str, dict[str, str]] = {}
-        self.catalog: Catalog | None = None
         self.serving = False
         self._config_dir = Path.cwd()
 
@@ -125,7 +124,6 @@ class AlignhubPlugin(BasePlugin[AlignhubConfig]):
             raise PluginError(f"alignhub: template error: {where}{err.message or err}") from None
         except (OSError, ValueError) as err:
             raise PluginError(f"alignhub: {err}") from None
-        self.catalog = loaded.catalog
         return self._add_pages(files, config)
 
     def _add_pages(self, files: Files, config: MkDocsConfig) -> Files:
@@ -203,8 +201,8 @@ class AlignhubPlugin(BasePlugin[AlignhubConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled:
             return
-        if self.catalog is not None:
-            search.split_index(Path(config.site_dir), self.catalog, config.use_directory_urls)
+        if self.site is not None:
+            search.split_index(Path(config.site_dir), self.site.search_docs, _chinese_segmenter(config))
         # Material fetches sitemap.xml below every `extra.alternate` link; give the Chinese one its own.
         if self.zh_nav is None:
             return
@@ -221,6 +219,13 @@ class AlignhubPlugin(BasePlugin[AlignhubConfig]):
         if (self.root / METADATA_DIR).is_dir():
             server.watch(str(self.root / METADATA_DIR))
         return server
+
+
+def _chinese_segmenter(config: MkDocsConfig) -> Callable[[str], str] | None:
+    """Material's own jieba step for Chinese text, so entry documents are segmented like every page."""
+    material = config.plugins.get("material/search") or config.plugins.get("search")
+    index = getattr(material, "search_index", None)
+    return getattr(index, "_segment_chinese", None)
 
 
 class SharedFragments:

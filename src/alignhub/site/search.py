@@ -3,23 +3,30 @@
 Material's search plugin writes one index for the whole site. After the build it is split here:
 the English site's `search/search_index.json` keeps the English pages, and `zh/search/...` the
 Chinese ones (the Chinese pages point Material's search at it; see templates/site/theme/main.html).
-Each entry page's document is marked (`p`: 1) and carries the entry's short name (`sn`), which the
+
+Entry pages are left out of Material's indexing (it would parse each page's HTML again, a sixth of
+the build at 1,000 entries): their documents are made here from the entry's view — one document
+per page, the heading (short name and title) as its title, the text a reader sees outside links,
+BibTeX and related entries. Each is marked (`p`: 1) and carries the short name (`sn`), which the
 search worker wrapper (templates/site/assets/search-worker.js) uses to rank entry pages above the
 other pages, and an exact short-name match first.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from alignhub import fsutil
 from alignhub.catalog import Catalog
 from alignhub.site import urls
+from alignhub.site.templating import Words
+from alignhub.site.views import EntryView
 
 INDEX = "search/search_index.json"
 # Connectors that join two terms inside a Chinese label: 评估与伦理 is two words, not one.
@@ -72,34 +79,48 @@ def teach_jieba(words: Iterable[str]) -> None:
         jieba.add_word(word, freq=100_000)
 
 
-def _page_of(location: str) -> str:
-    return location.split("#", 1)[0]
+def entry_document(e: EntryView, t: Words, lang: str, use_directory_urls: bool = True) -> dict[str, Any]:
+    """The search document of an entry's page, as Material's plugin would index it (text as <p> blocks,
+    escaped as Material escapes: quotes left as they are), its location relative to its language's site."""
+    paragraphs = [f"{e.section_name} › {e.topic_name}"]
+    if e.authors and lang == "en":  # the Chinese page shows them too, but the English index finds names
+        paragraphs.append(", ".join(e.authors))
+    paragraphs.append(" · ".join(filter(None, [e.venue, e.date, e.type_label])))
+    paragraphs.append(e.summary)
+    if e.abstract:
+        paragraphs.append(e.abstract)
+    if e.tags:
+        paragraphs.append(f"{t.tags_label}: " + " ".join(tag.label for tag in e.tags))
+    doc: dict[str, Any] = {
+        "location": urls.page_url(urls.paper_page(e.id), use_directory_urls),
+        "title": html.escape(e.heading, quote=False),
+        "text": " ".join(f"<p>{html.escape(p, quote=False)}</p>" for p in paragraphs),
+        "p": 1,
+    }
+    if e.short_name:
+        doc["sn"] = e.short_name
+    return doc
 
 
-def split_index(site_dir: Path, catalog: Catalog, use_directory_urls: bool = True) -> None:
-    """Rewrite Material's one index as an English and a Chinese one, each with its own pages only."""
+def split_index(site_dir: Path, entry_docs: dict[str, list[dict[str, Any]]],
+                segment: Callable[[str], str] | None = None) -> None:
+    """Rewrite Material's one index as an English and a Chinese one, each with its own pages only,
+    the entry documents added (their Chinese text segmented by `segment`, Material's own jieba step)."""
     path = site_dir / INDEX
     if not path.is_file():  # search disabled
         return
     data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    short_names = {
-        urls.page_url(urls.paper_page(item.id), use_directory_urls): item.entry.short_name
-        for item in catalog.entries
-    }
     english: list[dict[str, Any]] = []
     chinese: list[dict[str, Any]] = []
     for doc in data.get("docs", []):
         location = doc.get("location", "")
         if location.startswith(urls.ZH_PREFIX):
-            doc = {**doc, "location": location[len(urls.ZH_PREFIX):]}  # relative to the Chinese site
-            chinese.append(doc)
+            chinese.append({**doc, "location": location[len(urls.ZH_PREFIX):]})  # relative to the Chinese site
         else:
             english.append(doc)
-        page = _page_of(doc["location"])
-        if page in short_names and page == doc["location"]:
-            doc["p"] = 1
-            if short_names[page]:
-                doc["sn"] = short_names[page]
+    english += entry_docs.get("en", [])
+    for doc in entry_docs.get("zh", []):
+        chinese.append({**doc, "title": segment(doc["title"]), "text": segment(doc["text"])} if segment else doc)
     config = data.get("config", {})
     english_config = {**config, "lang": ["en"]}  # no Chinese pages: no lunr.zh, no jieba-split words
     _write(path, {**data, "config": english_config, "docs": english})

@@ -153,7 +153,7 @@ def cross_check(entries: list[CatalogEntry], files: dict[str, SourceFile]) -> li
             if other not in known:
                 line, col = files[item.path].locate(("related", index))
                 problems.append(Problem(item.path, line, col, f"related.{index}",
-                                        f"no entry with id '{other}'", did_you_mean(other, known)))
+                                        f"no entry with id '{other}'", did_you_mean(other, known - {item.id})))
     return problems
 
 

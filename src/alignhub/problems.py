@@ -31,7 +31,15 @@ class Problem:
         text += self.message
         if self.hint:
             text += f" ({self.hint})"
+        return printable(text)
+
+
+def printable(text: str) -> str:
+    """`text` on one line: a newline or control character in a file name (or a value quoted in a
+    message) is shown escaped (\\n), so it can neither break the report nor forge a line of it."""
+    if text.isprintable():
         return text
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
 
 
 def summarize(problems: list[Problem]) -> str:

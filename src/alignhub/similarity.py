@@ -56,4 +56,4 @@ def related_entries(
     labels = {tag: label.en for tag, label in catalog.taxonomy.tag_labels.items()}
     items = sorted(catalog.entries, key=lambda item: item.id)
     neighbours = nearest([entry_text(item, labels, abstracts.get(item.id)) for item in items], count)
-    return {item.id: [items[i].id for i in found] for item, found in zip(items, neighbours)}
+    return {item.id: [items[i].id for i in found] for item, found in zip(items, neighbours, strict=True)}

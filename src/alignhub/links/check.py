@@ -5,7 +5,8 @@ host refuses HEAD; redirects followed by hand so that permanent ones and loops c
 timeouts, retries with exponential backoff, and 429/503 ``Retry-After`` honoured up to a cap for
 every request to that host; a least interval between requests to a host (per-host overrides as in
 lychee); and a deadline for the whole run: a wait that would pass it is not waited, and the URL is
-reported unchecked (rate-limited, or out of time) rather than broken. The result is an `Observation` per URL: what happened, not a verdict
+reported unchecked (rate-limited, or out of time) rather than broken. The result is an
+`Observation` per URL: what happened, not a verdict
 (the verdict depends on the accepted codes, see report.py, so cached observations stay valid when
 the settings change).
 """
@@ -27,6 +28,8 @@ from alignhub.links.observation import OUT_OF_TIME, RATE_LIMITED, Observation
 from alignhub.links.settings import LinkSettings
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
+# Outcomes another try would not change ("" is an answer; its status code decides).
+_FINAL_ERRORS = frozenset({"", "invalid URL", "host not found", "TLS error", "not an http(s) URL"})
 
 
 @dataclass
@@ -157,9 +160,7 @@ class Checker:
             answer.attempts = attempt
             if answer.error in (RATE_LIMITED, OUT_OF_TIME):
                 return answer
-            retryable = answer.error not in ("", "invalid URL", "host not found", "TLS error", "not an http(s) URL") or (
-                answer.code in settings.retry_statuses
-            )
+            retryable = answer.error not in _FINAL_ERRORS or answer.code in settings.retry_statuses
             if method == "HEAD" and answer.error == "timeout":
                 retryable = False
             if not retryable or attempt > settings.retries:

@@ -71,9 +71,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--retries", type=_whole(0), metavar="N",
                    help="extra tries after a timeout, 429 or 5xx (default: 2)")
     p.add_argument("--deadline", type=_argtype(parse_duration), metavar="AGE",
-                   help="time allowed for the whole run, e.g. 5m; links left then are reported unchecked (default: 10m)")
+                   help="time for the whole run, e.g. 5m; links left then are reported unchecked (default: 10m)")
     p.add_argument("--interval", type=_argtype(parse_duration), metavar="SECONDS",
-                   help="least time between two requests to one host (default: 0; per host: [tool.alignhub.links.hosts])")
+                   help="least time between two requests to one host (default: 0; see [tool.alignhub.links.hosts])")
     p.add_argument("--cache-ttl", type=_argtype(parse_duration), metavar="AGE",
                    help="how long a result stays fresh in .alignhub-cache/links.json, e.g. 12h or 7d (default: 1d)")
     p.add_argument("--no-cache", action="store_true", help="check every URL, neither reading nor writing the cache")

@@ -220,3 +220,59 @@ def test_written_files_keep_the_umask_mode_and_stale_temporaries_go(root: Path, 
     assert (root / "README.md").stat().st_mode & 0o777 == 0o644
     assert (root / "schema" / "entry.schema.json").stat().st_mode & 0o777 == 0o644
     assert not stale.exists() and fresh.exists()
+
+
+def test_export_to_stdout_keeps_problems_on_stderr(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from alignhub.cli import main
+
+    edit(root, TQA, "year: 2021", "year: twenty")
+    assert main(["export", "--root", str(root), "--format", "json"]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and f"{TQA}:6:7: year:" in err
+
+
+def test_stats_reports_an_invalid_entry_and_exits_1(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from alignhub.cli import main
+
+    edit(root, TQA, "year: 2021", "year: twenty")
+    for extra in ([], ["--json"]):
+        assert main(["stats", "--root", str(root), *extra]) == 1
+        err = capsys.readouterr().err
+        assert f"{TQA}:6:7: year:" in err and "leave out the entry files with problems" in err
+
+
+def test_alignhub_alone_prints_the_commands(cli) -> None:
+    code, out = cli()
+    assert code == 2
+    assert all(name in out for name in ("validate", "build", "links", "export", "enrich"))
+
+
+def _validate_on_a_terminal(root: Path, **env: str) -> bytes:
+    import pty
+    import subprocess
+    import sys
+
+    main, child = pty.openpty()
+    environment = {k: v for k, v in os.environ.items() if k != "NO_COLOR"} | {"TERM": "xterm"} | env
+    proc = subprocess.run([sys.executable, "-m", "alignhub", "validate", "--root", str(root)],
+                          stdout=child, stderr=child, env=environment, timeout=120, check=False)
+    os.close(child)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(main)
+    assert proc.returncode == 1
+    return b"".join(chunks)
+
+
+def test_colour_on_a_terminal_only_and_never_with_no_color(root: Path, cli) -> None:
+    edit(root, TQA, "year: 2021", "year: twenty")
+    assert b"\x1b[1mentries/datasets/truthfulqa.yaml:6:7\x1b[0m" in _validate_on_a_terminal(root)
+    assert b"\x1b[" not in _validate_on_a_terminal(root, NO_COLOR="1")
+    assert "\x1b[" not in cli("validate", "--root", str(root))[1]  # piped

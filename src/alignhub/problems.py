@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 
 @dataclass(frozen=True, order=True)
@@ -56,3 +59,19 @@ def display_path(path: Path, root: Path) -> str:
         return path.relative_to(root).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+def colour_for(stream: TextIO) -> Callable[[Problem], str]:
+    """How to print problems on `stream`: the location in bold and the message in red on a terminal;
+    plain text when piped, redirected, or when NO_COLOR is set (https://no-color.org)."""
+    try:
+        tty = stream.isatty()
+    except (AttributeError, ValueError):
+        tty = False
+    if not tty or os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return Problem.format
+    def paint(problem: Problem) -> str:
+        plain = problem.format()
+        where, sep, rest = plain.partition(": ")
+        return f"\x1b[1m{where}\x1b[0m{sep}\x1b[31m{rest}\x1b[0m" if sep else plain
+    return paint

@@ -276,3 +276,16 @@ def test_colour_on_a_terminal_only_and_never_with_no_color(root: Path, cli) -> N
     assert b"\x1b[1mentries/datasets/truthfulqa.yaml:6:7\x1b[0m" in _validate_on_a_terminal(root)
     assert b"\x1b[" not in _validate_on_a_terminal(root, NO_COLOR="1")
     assert "\x1b[" not in cli("validate", "--root", str(root))[1]  # piped
+
+
+def test_the_chinese_summary_policy_is_one_setting_that_validate_enforces(root: Path, cli) -> None:
+    assert cli("validate", "--root", str(root))[0] == 0  # optional by default: odpo has none
+    write(root, "pyproject.toml", '[tool.alignhub]\nsummary_zh = "required"\n')
+    code, out = cli("validate", "--root", str(root))
+    assert code == 1
+    assert ('entries/methods/odpo.yaml:12:3: summary.zh: required by this catalog '
+            '(add \'zh:\' — pyproject.toml sets [tool.alignhub] summary_zh = "required")') in out
+    assert cli("build", "--root", str(root))[0] == 1
+    write(root, "pyproject.toml", '[tool.alignhub]\nsummary_zh = "always"\n')
+    code, out = cli("validate", "--root", str(root))
+    assert code == 1 and 'summary_zh must be "required" or "optional"' in out

@@ -8,7 +8,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from alignhub import fsutil
-from alignhub.catalog import LoadedCatalog, build_catalog
+from alignhub.catalog import LoadedCatalog, build_catalog, catalog_policy
+from alignhub.config import ConfigError, load_config
 from alignhub.render import render_markdown
 from alignhub.resources import taxonomy_file, templates_dir
 from alignhub.schema import entry_json_schema_text
@@ -42,6 +43,10 @@ def load(root: Path, use_cache: bool = True, workers: int = 1) -> LoadedCatalog:
     `workers` > 1 lets a big cold run check files in forked processes: only for a caller that
     runs no other threads (the command line), since forking a threaded process is unsafe.
     """
+    try:
+        required = catalog_policy(load_config(root))
+    except ValueError as err:
+        raise ConfigError(f"pyproject.toml: {err}") from None
     path = taxonomy_file(root)
     try:
         shown = path.relative_to(root).as_posix()
@@ -49,7 +54,7 @@ def load(root: Path, use_cache: bool = True, workers: int = 1) -> LoadedCatalog:
         shown = path.as_posix()
     with gc_paused():
         taxonomy: Taxonomy = load_taxonomy(path, shown)
-        return build_catalog(root, taxonomy, use_cache=use_cache, workers=workers)
+        return build_catalog(root, taxonomy, use_cache=use_cache, workers=workers, required=required)
 
 
 def generate(loaded: LoadedCatalog, root: Path) -> dict[str, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +17,16 @@ from alignhub.schema import entry_json_schema_text
 from alignhub.taxonomy import Taxonomy, load_taxonomy
 
 SCHEMA_OUTPUT = "schema/entry.schema.json"
+
+
+def _quiet_jieba(record: logging.LogRecord) -> bool:
+    """jieba (the Chinese search index's word splitter) logs four lines on every site build at DEBUG
+    level, to its own stderr handler. A filter on its logger drops them and keeps its warnings; unlike
+    a level it survives jieba's import, which sets the level itself (whenever that import happens)."""
+    return record.levelno >= logging.WARNING
+
+
+logging.getLogger("jieba").addFilter(_quiet_jieba)
 
 
 @contextmanager

@@ -500,3 +500,20 @@ def test_the_markdown_report_keeps_server_text_on_one_line_without_mentions() ->
     rows = [line for line in text.splitlines() if line.startswith("| [")]
     assert len(rows) == 1 and "injected" in rows[0]
     assert "cc @octocat" not in text  # a mention outside a link would notify (inside one GitHub ignores it)
+
+
+def test_one_sporadic_429_delays_only_its_own_link(server: Server, tmp_path: Path, cli) -> None:
+    _links_file(tmp_path, [server.url("/busy")] + [server.url(f"/paced/{i}") for i in range(8)])
+    assert _json_run(cli, tmp_path)[0] == 0
+    retried = server.asked("/busy")[1][2]  # Retry-After: 1
+    assert all(t < retried for _, p, t in server.requests if p.startswith("/paced/"))
+
+
+def test_a_burst_of_429s_pauses_the_host() -> None:
+    import asyncio
+
+    from alignhub.links.check import BURST, _Host
+
+    host = _Host(asyncio.Semaphore(1))
+    assert [host.rate_limited(float(t)) for t in range(BURST)] == [False] * (BURST - 1) + [True]
+    assert host.rate_limited(1000.0) is False  # the old ones have left the window

@@ -515,5 +515,7 @@ def test_a_burst_of_429s_pauses_the_host() -> None:
     from alignhub.links.check import BURST, _Host
 
     host = _Host(asyncio.Semaphore(1))
-    assert [host.rate_limited(float(t)) for t in range(BURST)] == [False] * (BURST - 1) + [True]
-    assert host.rate_limited(1000.0) is False  # the old ones have left the window
+    assert [host.answered(429) for _ in range(BURST)] == [False] * (BURST - 1) + [True]
+    for _ in range(10):
+        host.answered(200)
+    assert host.answered(429) is False  # the old ones have left the window

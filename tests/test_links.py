@@ -6,6 +6,7 @@ entries' real arXiv/GitHub links are excluded before anything is sent.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import socket
@@ -95,6 +96,20 @@ def _handler(server: Server) -> type[BaseHTTPRequestHandler]:
                 self._answer(429, {"Retry-After": "1"}) if seen_before == 0 else self._answer(200, body=page)
             elif path == "/very-busy":
                 self._answer(429, {"Retry-After": "3600"}) if seen_before == 0 else self._answer(200, body=page)
+            elif path.startswith("/rate-limited/"):
+                self._answer(429, {"Retry-After": "999999"})
+            elif path == "/head-404":
+                self._answer(404 if self.command == "HEAD" else 200, body=page)
+            elif path == "/head-400":
+                self._answer(400 if self.command == "HEAD" else 200, body=page)
+            elif path == "/head-hangs":
+                if self.command == "HEAD":
+                    server.stop.wait(3)
+                self._answer(200, body=page)
+            elif path == "/to-ftp":
+                self._answer(302, {"Location": "ftp://ftp.example.invalid/file"})
+            elif path.startswith("/paced/"):
+                self._answer(200, body=page)
             elif path == "/flaky":
                 self._answer(503) if seen_before == 0 else self._answer(200, body=page)
             elif path == "/slow":
@@ -168,7 +183,8 @@ def test_each_kind_of_answer_is_classified(server: Server, closed_port: str, tmp
     assert verdict["/flaky"] == ("ok", 200, "")
     assert verdict["/slow"] == ("broken", None, "timeout after 2 tries")
     assert verdict[closed_port] == ("broken", None, "connection refused after 2 tries")
-    assert links["summary"] == {"checked": 10, "cached": 0, "excluded": 0, "ok": 4, "redirected": 1, "broken": 5}
+    assert links["summary"] == {"checked": 10, "cached": 0, "excluded": 0, "ok": 4, "redirected": 1, "broken": 5,
+                                "unchecked": 0}
 
 
 def test_head_refused_is_asked_again_with_get(server: Server, tmp_path: Path, cli) -> None:
@@ -233,7 +249,7 @@ def test_timeouts_are_not_cached(server: Server, tmp_path: Path, cli) -> None:
     _json_run(cli, tmp_path)
     _json_run(cli, tmp_path)
     assert server.times("/ok") == 1
-    assert server.times("/slow") == 4  # two tries in each run
+    assert server.times("/slow") == 6  # in each run: a HEAD that hangs, then two tries with GET
 
 
 def test_per_host_and_global_limits_hold(server: Server, tmp_path: Path, cli) -> None:
@@ -406,3 +422,100 @@ def test_links_has_help(cli) -> None:
     assert code == 0
     for option in ("--format", "--include", "--exclude", "--accept", "--per-host", "--cache-ttl", "--no-cache"):
         assert option in out
+
+
+def test_a_rate_limiting_host_ends_within_the_deadline_and_its_links_are_unchecked(
+    server: Server, tmp_path: Path, cli
+) -> None:
+    """8 links of one host answering 429 with Retry-After: 999999 took 240 s with the defaults."""
+    _links_file(tmp_path, [server.url(f"/rate-limited/{i}") for i in range(8)])
+    (tmp_path / "pyproject.toml").write_text(
+        "[tool.alignhub.links]\nbackoff = 0.05\ntimeout = 1\nmax_retry_after = 60\ndeadline = 3\n")
+    before = time.monotonic()
+    code, links = _json_run(cli, tmp_path)
+    spent = time.monotonic() - before
+    assert spent < 20  # the deadline is 3 s; the rest is slack for a busy machine
+    assert code == 0  # not known to be broken
+    assert links["summary"]["unchecked"] == 8 and links["summary"]["broken"] == 0
+    assert {v["detail"] for k, v in links.items() if k != "summary"} == {"unchecked (rate-limited)"}
+    # Nothing was sent to the paused host after its first answers.
+    assert len([r for r in server.requests if r[1].startswith("/rate-limited/")]) <= 8
+
+
+def test_links_left_at_the_deadline_are_unchecked(server: Server, tmp_path: Path, cli) -> None:
+    _links_file(tmp_path, [server.url("/slow"), server.url("/ok")])
+    (tmp_path / "pyproject.toml").write_text("[tool.alignhub.links]\ntimeout = 20\ndeadline = 1\n")
+    code, links = _json_run(cli, tmp_path)
+    assert code == 0
+    assert links[server.url("/slow")]["status"] == "unchecked"
+    assert links[server.url("/slow")]["detail"] == "unchecked (the run's deadline was reached)"
+    assert links[server.url("/ok")]["status"] == "ok"
+
+
+def test_a_server_that_mishandles_head_is_asked_with_get(server: Server, tmp_path: Path, cli) -> None:
+    _links_file(tmp_path, [server.url("/head-404"), server.url("/head-400"), server.url("/head-hangs")])
+    code, links = _json_run(cli, tmp_path)
+    assert code == 0, links
+    assert [m for m, _, _ in server.asked("/head-404")] == ["HEAD", "GET"]
+    assert [m for m, _, _ in server.asked("/head-hangs")] == ["HEAD", "GET"]
+
+
+def test_requests_to_one_host_keep_the_interval(server: Server, tmp_path: Path, cli) -> None:
+    _links_file(tmp_path, [server.url(f"/paced/{i}") for i in range(4)])
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.alignhub.links]\nper_host = 8\n[tool.alignhub.links.hosts."127.0.0.1"]\ninterval = 0.3\n')
+    assert _json_run(cli, tmp_path)[0] == 0
+    times = sorted(t for _, p, t in server.requests if p.startswith("/paced/"))
+    assert len(times) == 4
+    # Arrivals are spaced like the sends, give or take the server's scheduling (slack for a busy machine).
+    assert all(b - a >= 0.2 for a, b in itertools.pairwise(times))
+
+
+def test_per_host_overrides_are_read_and_checked() -> None:
+    from alignhub.config import ConfigError
+    from alignhub.links.settings import settings_from_config
+
+    settings = settings_from_config({"per_host": 4, "hosts": {"arxiv.org": {"per_host": 1, "interval": "3s"}}})
+    assert settings.for_host("export.arxiv.org") == (1, 3.0)
+    assert settings.for_host("notarxiv.org") == (4, 0.0)
+    with pytest.raises(ConfigError, match="unknown key 'intervall'"):
+        settings_from_config({"hosts": {"arxiv.org": {"intervall": 3}}})
+
+
+def test_a_redirect_to_another_scheme_is_named_not_an_exception_class(server: Server, tmp_path: Path, cli) -> None:
+    _links_file(tmp_path, [server.url("/to-ftp")])
+    code, links = _json_run(cli, tmp_path)
+    assert code == 1
+    assert links[server.url("/to-ftp")]["detail"] == "not an http(s) URL"
+
+
+def test_the_markdown_report_keeps_server_text_on_one_line_without_mentions() -> None:
+    from alignhub.links.collect import Occurrence
+    from alignhub.links.report import LinkResult, Report, render_report
+    from conftest import REPO
+
+    sneaky = LinkResult("https://example.com/@octocat", "broken", 400, "bad\n\n| injected | row |\ncc @octocat",
+                        "", "https://example.com/@octocat", False, [Occurrence("README.md", 3, "", "x")])
+    text = render_report(Report([sneaky]), "markdown", REPO)
+    rows = [line for line in text.splitlines() if line.startswith("| [")]
+    assert len(rows) == 1 and "injected" in rows[0]
+    assert "cc @octocat" not in text  # a mention outside a link would notify (inside one GitHub ignores it)
+
+
+def test_one_sporadic_429_delays_only_its_own_link(server: Server, tmp_path: Path, cli) -> None:
+    _links_file(tmp_path, [server.url("/busy")] + [server.url(f"/paced/{i}") for i in range(8)])
+    assert _json_run(cli, tmp_path)[0] == 0
+    retried = server.asked("/busy")[1][2]  # Retry-After: 1
+    assert all(t < retried for _, p, t in server.requests if p.startswith("/paced/"))
+
+
+def test_a_burst_of_429s_pauses_the_host() -> None:
+    import asyncio
+
+    from alignhub.links.check import BURST, _Host
+
+    host = _Host(asyncio.Semaphore(1))
+    assert [host.answered(429) for _ in range(BURST)] == [False] * (BURST - 1) + [True]
+    for _ in range(10):
+        host.answered(200)
+    assert host.answered(429) is False  # the old ones have left the window

@@ -139,7 +139,7 @@ def test_contributing_field_table_comes_from_the_schema(root: Path, cli) -> None
     text = (root / "CONTRIBUTING.md").read_text()
     assert "| `links.arxiv` | no | text | arXiv id without version" in text
     assert "| `venue.presentation` | no | one of `oral`, `spotlight`, `poster` |" in text
-    assert "- `methods`: `rlhf-ppo`, `reward-modeling`, `reasoning-rl-rlvr`" in text
+    assert "- `methods`: `rlhf-ppo`, `reward-modeling`, `reasoning-rl-rlvr`, `offline-preference-optimization`" in text
 
 
 def test_cached_blocks_give_the_same_readmes_as_a_fresh_build(root: Path, cli) -> None:

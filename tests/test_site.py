@@ -364,3 +364,16 @@ def test_the_plugin_can_be_turned_off(make_site_root: Callable[..., Path], build
     site = build_site(root)
     assert (site / "about" / "index.html").is_file()
     assert not (site / "papers").exists() and not (site / "sections").exists()
+
+
+@pytest.mark.parametrize("first", ["jieba", "alignhub.pipeline"])
+def test_jieba_says_nothing_on_a_build(first: str, tmp_path: Path) -> None:
+    """The site's search plugin imports jieba before or after the alignhub plugin: quiet either way."""
+    import subprocess
+    import sys
+
+    second = "alignhub.pipeline" if first == "jieba" else "jieba"
+    code = f"import {first}, {second}, jieba; jieba.dt.tmp_dir = {str(tmp_path)!r}; jieba.lcut('中文分词')"
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=False)
+    assert run.returncode == 0, run.stderr
+    assert run.stderr == ""

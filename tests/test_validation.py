@@ -111,7 +111,7 @@ def test_wrong_value_types(root: Path, cli) -> None:
     edit(root, DPO, "added: 2026-11-23", "added: yesterday")
     out = problems(cli, root)
     assert f"{DPO}:7:7: year: Input should be a valid integer" in out
-    assert f"{DPO}:16:8: added: Input should be a valid date" in out
+    assert f"{DPO}:16:8: added: 'yesterday' is not a date (write the date as YYYY-MM-DD" in out
 
 
 def test_duplicate_arxiv_id_across_entries(root: Path, cli) -> None:

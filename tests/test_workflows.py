@@ -237,3 +237,11 @@ def test_weekly_arxiv_watch_commits_its_state_and_keeps_one_issue() -> None:
         for step in job["steps"]:
             if "uses" in step:
                 assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", step["uses"]), step["uses"]
+
+
+def test_ci_run_keeps_its_temporary_files_in_one_folder_it_removes() -> None:
+    """.ci/run left ~500 MB in /tmp per run: every temporary path is now under one trapped folder."""
+    script = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert script.count("mktemp") == 1
+    assert "trap 'rm -rf \"$work\"' EXIT" in script
+    assert 'export TMPDIR="$work"' in script and "--basetemp=$work/pytest" in script

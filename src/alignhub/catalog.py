@@ -56,6 +56,8 @@ class SectionGroup:
 class Catalog:
     taxonomy: Taxonomy
     entries: list[CatalogEntry] = field(default_factory=list)
+    # Optional fields this catalog requires (its policy, from [tool.alignhub]), e.g. "summary.zh".
+    required: frozenset[str] = frozenset()
 
     @cached_property
     def sections(self) -> list[SectionGroup]:
@@ -153,8 +155,46 @@ def cross_check(entries: list[CatalogEntry], files: dict[str, SourceFile]) -> li
             if other not in known:
                 line, col = files[item.path].locate(("related", index))
                 problems.append(Problem(item.path, line, col, f"related.{index}",
-                                        f"no entry with id '{other}'", did_you_mean(other, known)))
+                                        f"no entry with id '{other}'", did_you_mean(other, known - {item.id})))
     return problems
+
+
+# Optional fields a catalog may require through [tool.alignhub] in its pyproject.toml: key → field.
+POLICY_FIELDS = {"summary_zh": ("summary", "zh")}
+
+
+def policy_problems(
+    entries: list[CatalogEntry], files: dict[str, SourceFile], required: frozenset[str]
+) -> list[Problem]:
+    """Entries missing a field that this catalog requires though the schema leaves it optional."""
+    problems: list[Problem] = []
+    for key, path in POLICY_FIELDS.items():
+        dotted = ".".join(path)
+        if dotted not in required:
+            continue
+        for item in entries:
+            value: Any = item.entry
+            for step in path:
+                value = getattr(value, step, None)
+            if not value:
+                line, col = files[item.path].locate(path[:-1])
+                problems.append(Problem(
+                    item.path, line, col, dotted, "required by this catalog",
+                    f"add '{path[-1]}:' — pyproject.toml sets [tool.alignhub] {key} = \"required\"",
+                ))
+    return problems
+
+
+def catalog_policy(settings: dict[str, Any]) -> frozenset[str]:
+    """The fields `[tool.alignhub]` requires; ValueError names a key with a value other than required/optional."""
+    required = set()
+    for key, path in POLICY_FIELDS.items():
+        value = settings.get(key, "optional")
+        if value not in ("required", "optional"):
+            raise ValueError(f"[tool.alignhub] {key} must be \"required\" or \"optional\", not {value!r}")
+        if value == "required":
+            required.add(".".join(path))
+    return frozenset(required)
 
 
 @dataclass
@@ -178,13 +218,19 @@ def cache_fingerprint(taxonomy: Taxonomy) -> str:
     )
 
 
-def build_catalog(root: Path, taxonomy: Taxonomy, use_cache: bool = True, workers: int = 1) -> LoadedCatalog:
-    """Load, validate and cross-check the tree; the catalog holds every entry that passed."""
+def build_catalog(
+    root: Path, taxonomy: Taxonomy, use_cache: bool = True, workers: int = 1, required: frozenset[str] = frozenset()
+) -> LoadedCatalog:
+    """Load, validate and cross-check the tree; the catalog holds every entry that passed.
+
+    `required`: optional fields the catalog's policy requires (see `catalog_policy`)."""
     cache = BuildCache(root, cache_fingerprint(taxonomy), enabled=use_cache)
     files, problems = read_tree(root, taxonomy.section_ids, cache)
     entries, invalid, parsed = validate_files(files, taxonomy, cache, workers)
     problems += invalid
-    problems += cross_check(entries, {f.path: f for f in files})
+    by_path = {f.path: f for f in files}
+    problems += cross_check(entries, by_path)
+    problems += policy_problems(entries, by_path, required)
     problems.sort()
     entries.sort(key=lambda e: (e.section, e.id))
-    return LoadedCatalog(Catalog(taxonomy, entries), problems, parsed, cache)
+    return LoadedCatalog(Catalog(taxonomy, entries, required), problems, parsed, cache)

@@ -12,6 +12,7 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TextIO
 
 import jinja2
 
@@ -21,7 +22,7 @@ from alignhub.config import ConfigError
 from alignhub.loader import ENTRIES_DIR
 from alignhub.metadata import consistency
 from alignhub.metadata.arguments import Misuse
-from alignhub.problems import summarize
+from alignhub.problems import colour_for, summarize
 from alignhub.schema import entry_json_schema_text
 from alignhub.taxonomy import TaxonomyError
 
@@ -41,11 +42,14 @@ def _root(args: argparse.Namespace) -> Path:
     return root
 
 
-def _report(loaded: LoadedCatalog) -> int:
+def _report(loaded: LoadedCatalog, out: TextIO | None = None) -> int:
+    """Print the problems (to `out`, stdout by default), coloured on a terminal; 1 if there are any."""
+    out = out or sys.stdout
+    paint = colour_for(out)
     for problem in loaded.problems:
-        print(problem.format())
+        print(paint(problem), file=out)
     if loaded.problems:
-        print(summarize(loaded.problems))
+        print(summarize(loaded.problems), file=out)
         return PROBLEMS
     return OK
 
@@ -107,7 +111,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
             "problems": len(loaded.problems),
         }
         print(json.dumps(data, indent=2, ensure_ascii=False))
-        return OK
+        return _stats_problems(loaded)
     print(f"{len(catalog.entries)} entries")
     for group in catalog.sections:
         print(f"\n{group.section.en} ({group.section.id}): {group.count}")
@@ -118,8 +122,14 @@ def cmd_stats(args: argparse.Namespace) -> int:
     print(f"\nmissing Chinese summary: {len(missing_zh)}")
     for path in missing_zh:
         print(f"  {path}")
-    if loaded.problems:
-        print(f"\n{summarize(loaded.problems)} (run `alignhub validate`)")
+    return _stats_problems(loaded)
+
+
+def _stats_problems(loaded: LoadedCatalog) -> int:
+    """Figures leave out invalid entries: say so on stderr, and fail."""
+    if _report(loaded, sys.stderr) != OK:
+        print("the figures above leave out the entry files with problems (run `alignhub validate`)", file=sys.stderr)
+        return PROBLEMS
     return OK
 
 
@@ -182,7 +192,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     root = _root(args)
     loaded = pipeline.load(root)
-    if _report(loaded) != OK:
+    if _report(loaded, sys.stderr) != OK:  # stdout may be the export's file
         print("nothing was exported: fix the problems above first", file=sys.stderr)
         return PROBLEMS
     site_url = load_config(root, "site").get("url")
@@ -206,7 +216,7 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
     )
     parser.add_argument("--version", action="version", version=f"alignhub {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def add(name: str, func: Callable[[argparse.Namespace], int], help_text: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, parents=[common], help=help_text, description=help_text)
@@ -243,6 +253,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command is None:  # `alignhub` alone: what it can do, rather than an error about COMMAND
+        parser.print_help(sys.stderr)
+        return MISUSE
     try:
         with pipeline.gc_paused():
             return int(args.func(args))

@@ -10,6 +10,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from alignhub import fsutil
 from alignhub.buildcache import BuildCache, digest
 from alignhub.problems import Problem
 from alignhub.suggest import did_you_mean
@@ -18,6 +19,8 @@ from alignhub.yamlsafe import SourceMap, parse_document, source_map
 
 ENTRIES_DIR = "entries"
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+# The largest entry file read: real ones are 1-2 KB; this keeps a runaway file from filling memory.
+MAX_ENTRY_BYTES = 256 * 1024
 
 
 @dataclass(frozen=True)
@@ -39,8 +42,7 @@ class SourceFile:
     def raw(self) -> bytes:
         if self.content is not None:
             return self.content
-        with open(self.location, "rb") as fh:
-            return fh.read()
+        return fsutil.read_regular(self.location, MAX_ENTRY_BYTES)
 
     def parse(self) -> tuple[dict[str, Any] | None, list[Problem]]:
         """The file's data, or the problems (located in this file) that stop it from being read."""
@@ -59,16 +61,22 @@ class SourceFile:
 def entry_paths(root: Path) -> list[str]:
     """Every file under entries/ except the taxonomy, relative to the root with forward slashes.
 
-    Plain strings and os.walk rather than Path objects: at 10,000 entries the path objects cost
-    more than reading the files.
+    Hidden files are skipped (editor backups, .DS_Store) unless they look like entries, and a
+    symlinked folder is listed with a trailing slash instead of being walked: both are reported
+    rather than silently left out. Plain strings and os.walk rather than Path objects: at 10,000
+    entries the path objects cost more than reading the files.
     """
     base = os.path.join(root, ENTRIES_DIR)
     found: list[str] = []
     for dirpath, dirnames, filenames in os.walk(base):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         relative_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
+        linked = [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]
+        found.extend(f"{relative_dir}/{d}/" for d in sorted(linked))
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in linked)
         for name in sorted(filenames):
-            if name.startswith(".") or (dirpath == base and name == TAXONOMY_FILE):
+            if dirpath == base and name == TAXONOMY_FILE:
+                continue
+            if name.startswith(".") and not name.endswith((".yaml", ".yml")):
                 continue
             found.append(f"{relative_dir}/{name}")
     return found
@@ -82,9 +90,10 @@ _SETTLED_NS = 2_000_000_000
 def read_tree(root: Path, sections: list[str], cache: BuildCache) -> tuple[list[SourceFile], list[Problem]]:
     """Every entry file with its content digest; misplaced or unreadable files are problems.
 
-    Like git's index, the cache remembers each settled file's size, mtime and inode with its
-    digest, so a file whose stat is unchanged is not read again. Everything downstream is still
-    keyed by the content digest.
+    Like git's index, the cache remembers each settled file's size, mtime, ctime and inode with
+    its digest, so a file whose stat is unchanged is not read again. The ctime is what an in-place
+    edit cannot hide: `cp -p` or `touch -r` restore the mtime, but any write sets the ctime to now
+    and nothing but the clock can set it back. Everything downstream is keyed by the content digest.
     """
     files: list[SourceFile] = []
     problems: list[Problem] = []
@@ -99,18 +108,19 @@ def read_tree(root: Path, sections: list[str], cache: BuildCache) -> tuple[list[
         location = os.path.join(root, shown)
         try:
             st = os.stat(location)
-            stamp = (st.st_size, st.st_mtime_ns, st.st_ino)
+            fsutil.check_regular(st, MAX_ENTRY_BYTES)
+            stamp = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
             known = cache.get("stat", shown)
             if known is not None and known[0] == stamp:
                 files.append(SourceFile(shown, parts[1], parts[2][: -len(".yaml")], known[1], location))
                 continue
-            with open(location, "rb") as fh:
-                raw = fh.read()
+            raw = fsutil.read_regular(location, MAX_ENTRY_BYTES)
         except OSError as err:
-            problems.append(Problem(shown, message=f"cannot read the file: {err.strerror}"))
+            problems.append(Problem(shown, message=f"cannot read the file: {err.strerror or err}"))
             continue
         file = SourceFile(shown, parts[1], parts[2][: -len(".yaml")], digest(raw), location, raw)
-        if now - st.st_mtime_ns > _SETTLED_NS:
+        # The ctime is never older than the mtime, so it alone says whether the file has settled.
+        if now - max(st.st_mtime_ns, st.st_ctime_ns) > _SETTLED_NS:
             cache.put("stat", shown, (stamp, file.digest))
         files.append(file)
     return files, problems
@@ -120,6 +130,12 @@ def _placement_problem(
     shown: str, parts: list[str], sections: list[str], known_sections: frozenset[str]
 ) -> Problem | None:
     """Entries live at entries/<section>/<id>.yaml; anything else is named and explained."""
+    if shown.endswith("/"):
+        return Problem(shown, message="a symlinked folder is not read",
+                       hint="move the files into a real folder under entries/")
+    if parts[-1].startswith("."):
+        return Problem(shown, message="a hidden file is not read",
+                       hint="remove the leading dot to make it an entry, or delete it")
     if len(parts) != 3:
         return Problem(shown, message="entry files live directly in a section folder",
                        hint="move it to entries/<section>/<id>.yaml")

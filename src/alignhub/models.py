@@ -7,9 +7,11 @@ context, so the JSON Schema, the docs and the validator all come from these clas
 from __future__ import annotations
 
 import re
-from datetime import date
+import unicodedata
+from datetime import date, datetime, timedelta, timezone
 from functools import cached_property
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
@@ -25,18 +27,44 @@ from pydantic import (
 from alignhub.suggest import did_you_mean
 from alignhub.taxonomy import Taxonomy, TopicElsewhere
 
-ARXIV_NEW = re.compile(r"^\d{4}\.\d{4,5}$")
-ARXIV_OLD = re.compile(r"^[a-z][a-z-]*(\.[A-Z]{2})?/\d{7}$")
-ARXIV_VERSION = re.compile(r"v\d+$")
+# ASCII digits only: \d would also take full-width (２３０５) and Arabic-Indic digits, which make
+# dead links and slip past the duplicate check.
+ARXIV_NEW = re.compile(r"^[0-9]{4}\.[0-9]{4,5}$")
+ARXIV_OLD = re.compile(r"^[a-z][a-z-]*(\.[A-Z]{2})?/[0-9]{7}$")
+ARXIV_VERSION = re.compile(r"v[0-9]+$")
 OPENREVIEW_ID = re.compile(r"^[A-Za-z0-9_-]{6,20}$")
-DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+DOI = re.compile(r"^10\.[0-9]{4,9}/[\x21-\x7e]+$")
 HTTP_URL = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+[^\s]*$")
 
 
 # One line of text without control characters: checked by pydantic-core itself (no Python call
 # per author); stripping removes the newline a folded YAML scalar ends with.
 ONE_LINE = r"^[^\x00-\x1f\x7f]+$"
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, pattern=ONE_LINE)]
+
+
+def _text(max_length: int) -> Any:
+    """A one-line text field of at most `max_length` characters (a runaway paste is refused)."""
+    constraints = StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length, pattern=ONE_LINE)
+    return Annotated[str, constraints]
+
+
+Text = _text(500)
+Title = _text(300)
+ShortName = _text(60)
+Author = _text(150)
+Sentence = _text(1000)
+MAX_AUTHORS = 1000
+
+
+def ascii_hint(value: str) -> str:
+    """", write X" when `value` is X typed with full-width or other non-ASCII digits and dots."""
+    folded = "".join(
+        str(unicodedata.digit(ch)) if ch.isdigit() and not ch.isascii() else ch
+        for ch in unicodedata.normalize("NFKC", value)
+    )
+    if folded != value and folded.isascii():
+        return f"use ASCII digits and punctuation: write {folded}"
+    return "use ASCII digits and punctuation" if not value.isascii() else ""
 
 
 def _taxonomy(info: ValidationInfo) -> Taxonomy | None:
@@ -64,6 +92,8 @@ def check_arxiv_id(value: str) -> str:
     match = re.search(r"(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})", value)
     if "arxiv.org" in value and match:
         raise ValueError(f"'{value}' is a URL, not an arXiv id (write {match.group(1)})")
+    if not value.isascii():
+        raise ValueError(f"'{value}' is not an arXiv id ({ascii_hint(value)})")
     raise ValueError(f"'{value}' is not an arXiv id (expected e.g. 2305.18290 or hep-th/9901001)")
 
 
@@ -71,6 +101,16 @@ def _url(value: str) -> str:
     value = value.strip()
     if not HTTP_URL.match(value):
         raise ValueError(f"'{value}' is not an http(s) URL (expected e.g. https://github.com/org/repo)")
+    parts = urlsplit(value)
+    if parts.username is not None or parts.password is not None:
+        # The value is not repeated: it holds a secret.
+        raise ValueError("the URL holds a user name or password before '@' (remove them: links are public)")
+    try:
+        port = parts.port  # ValueError for a port that is not a number in 0-65535
+    except ValueError:
+        port = 0
+    if port == 0:
+        raise ValueError(f"'{value}' has an invalid port (write the URL without it, or with a number 1-65535)")
     return value
 
 
@@ -136,6 +176,8 @@ class Links(_Strict):
         bare = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", value, flags=re.IGNORECASE)
         if bare != value and DOI.match(bare):
             raise ValueError(f"'{value}' has a prefix (write {bare})")
+        if not value.isascii():
+            raise ValueError(f"'{value}' is not a DOI ({ascii_hint(value)})")
         if not DOI.match(value):
             raise ValueError(f"'{value}' is not a DOI (expected e.g. 10.18653/v1/2023.acl-long.493)")
         return value
@@ -173,7 +215,7 @@ class Venue(_Strict):
     track: Literal["main", "findings", "workshop", "datasets-benchmarks"] | None = Field(
         None, description="Track, when not the main one"
     )
-    workshop: Text | None = Field(None, description="Workshop name when track is workshop")
+    workshop: Title | None = Field(None, description="Workshop name when track is workshop")
     presentation: Literal["oral", "spotlight", "poster"] | None = Field(
         None, description="How the work was presented, when the venue says so"
     )
@@ -207,18 +249,18 @@ class Venue(_Strict):
 class Summary(_Strict):
     """A one-line summary written in our own words (not the abstract)."""
 
-    en: Text = Field(description="One sentence in English")
-    zh: Text | None = Field(None, description="The same sentence in Chinese; the English one is shown when missing")
+    en: Sentence = Field(description="One sentence in English")
+    zh: Sentence | None = Field(None, description="The same sentence in Chinese; the English one is shown when missing")
 
 
 class Entry(_Strict):
     """One catalog entry: a paper, data set, benchmark or essay. The file name is its id."""
 
-    title: Text = Field(description="Exact title as on arXiv or the venue page")
-    short_name: Text | None = Field(None, description="Acronym or name the work is known by, e.g. DPO")
+    title: Title = Field(description="Exact title as on arXiv or the venue page")
+    short_name: ShortName | None = Field(None, description="Acronym or name the work is known by, e.g. DPO")
     type: str = Field(description="Kind of contribution, from the taxonomy's types")
     topic: str = Field(description="A topic of the entry's section (the folder it lives in)")
-    authors: list[Text] = Field(default_factory=list, description="Authors in paper order")
+    authors: list[Author] = Field(default_factory=list, max_length=MAX_AUTHORS, description="Authors in paper order")
     year: int = Field(ge=1950, le=2100, description="Year of first public release")
     venue: Venue | None = None
     links: Links
@@ -226,6 +268,26 @@ class Entry(_Strict):
     related: list[str] = Field(default_factory=list, description="Ids of related entries, e.g. a data set's paper")
     summary: Summary
     added: date = Field(description="Date the entry was added to the catalog (YYYY-MM-DD)")
+
+    @field_validator("venue", mode="before")
+    @classmethod
+    def _venue_is_a_mapping(cls, value: Any) -> Any:
+        if isinstance(value, str | int | float):
+            words = str(value).split()
+            year = next((w for w in words if w.isdigit() and len(w) == 4), None)
+            name = " ".join(w for w in words if w != year) or "NeurIPS"
+            example = f"{{name: {name}, year: {year}}}" if year else f"{{name: {name}, year: 2024}}"
+            raise ValueError(f"the venue is written as fields, not one text (write venue: {example})")
+        return value
+
+    @field_validator("added")
+    @classmethod
+    def _not_in_the_future(cls, value: date) -> date:
+        # Tomorrow in UTC is still today somewhere (UTC+14), so only later dates are refused.
+        if value > datetime.now(timezone.utc).date() + timedelta(days=1):
+            raise ValueError(f"{value.isoformat()} is in the future "
+                             "(write the date the entry was added: today or earlier)")
+        return value
 
     @field_validator("type")
     @classmethod

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import gc
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from alignhub import fsutil
-from alignhub.catalog import LoadedCatalog, build_catalog
+from alignhub.catalog import LoadedCatalog, build_catalog, catalog_policy
+from alignhub.config import ConfigError, load_config
 from alignhub.metadata.lookup import lookup
 from alignhub.metadata.store import Store
 from alignhub.render import render_markdown
@@ -17,6 +19,16 @@ from alignhub.schema import entry_json_schema_text
 from alignhub.taxonomy import Taxonomy, load_taxonomy
 
 SCHEMA_OUTPUT = "schema/entry.schema.json"
+
+
+def _quiet_jieba(record: logging.LogRecord) -> bool:
+    """jieba (the Chinese search index's word splitter) logs four lines on every site build at DEBUG
+    level, to its own stderr handler. A filter on its logger drops them and keeps its warnings; unlike
+    a level it survives jieba's import, which sets the level itself (whenever that import happens)."""
+    return record.levelno >= logging.WARNING
+
+
+logging.getLogger("jieba").addFilter(_quiet_jieba)
 
 
 @contextmanager
@@ -44,6 +56,10 @@ def load(root: Path, use_cache: bool = True, workers: int = 1) -> LoadedCatalog:
     `workers` > 1 lets a big cold run check files in forked processes: only for a caller that
     runs no other threads (the command line), since forking a threaded process is unsafe.
     """
+    try:
+        required = catalog_policy(load_config(root))
+    except ValueError as err:
+        raise ConfigError(f"pyproject.toml: {err}") from None
     path = taxonomy_file(root)
     try:
         shown = path.relative_to(root).as_posix()
@@ -51,7 +67,7 @@ def load(root: Path, use_cache: bool = True, workers: int = 1) -> LoadedCatalog:
         shown = path.as_posix()
     with gc_paused():
         taxonomy: Taxonomy = load_taxonomy(path, shown)
-        return build_catalog(root, taxonomy, use_cache=use_cache, workers=workers)
+        return build_catalog(root, taxonomy, use_cache=use_cache, workers=workers, required=required)
 
 
 def generate(loaded: LoadedCatalog, root: Path) -> dict[str, str]:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 
 @dataclass(frozen=True, order=True)
@@ -31,7 +34,15 @@ class Problem:
         text += self.message
         if self.hint:
             text += f" ({self.hint})"
+        return printable(text)
+
+
+def printable(text: str) -> str:
+    """`text` on one line: a newline or control character in a file name (or a value quoted in a
+    message) is shown escaped (\\n), so it can neither break the report nor forge a line of it."""
+    if text.isprintable():
         return text
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
 
 
 def summarize(problems: list[Problem]) -> str:
@@ -52,3 +63,19 @@ def display_path(path: Path, root: Path) -> str:
         return path.relative_to(root).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+def colour_for(stream: TextIO) -> Callable[[Problem], str]:
+    """How to print problems on `stream`: the location in bold and the message in red on a terminal;
+    plain text when piped, redirected, or when NO_COLOR is set (https://no-color.org)."""
+    try:
+        tty = stream.isatty()
+    except (AttributeError, ValueError):
+        tty = False
+    if not tty or os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return Problem.format
+    def paint(problem: Problem) -> str:
+        plain = problem.format()
+        where, sep, rest = plain.partition(": ")
+        return f"\x1b[1m{where}\x1b[0m{sep}\x1b[31m{rest}\x1b[0m" if sep else plain
+    return paint

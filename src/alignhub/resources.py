@@ -27,6 +27,10 @@ def templates_dir(root: Path) -> Path:
 
 
 def taxonomy_file(root: Path) -> Path:
+    """A catalog (a root with entries/) always uses its own taxonomy: were it deleted, the packaged
+    copy would silently validate the entries against another vocabulary."""
+    if (root / ENTRIES_DIR).is_dir():
+        return root / ENTRIES_DIR / TAXONOMY_FILE
     return _first_existing(
         root / ENTRIES_DIR / TAXONOMY_FILE,
         _PACKAGE / "_data" / TAXONOMY_FILE,

@@ -6,14 +6,21 @@ the pydantic models below, so a broken taxonomy is reported like any other broke
 
 from __future__ import annotations
 
+import re
 from functools import cached_property
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
+from alignhub import fsutil
 from alignhub.problems import Problem
 from alignhub.suggest import did_you_mean
 from alignhub.yamlsafe import parse_document, source_map
+
+# Section, topic, type and tag ids become folder names, URL parts and anchors.
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+# The largest taxonomy file read (the real one is about 40 KB).
+MAX_TAXONOMY_BYTES = 4 * 1024 * 1024
 
 
 class _Strict(BaseModel):
@@ -62,6 +69,15 @@ class Taxonomy(_Strict):
 
     @model_validator(mode="after")
     def _ids_are_unique(self) -> Taxonomy:
+        section_ids = [s.id for s in self.sections]
+        repeated = sorted({s for s in section_ids if section_ids.count(s) > 1})
+        if repeated:
+            raise ValueError(f"section ids used twice: {', '.join(repeated)}")
+        named = [*section_ids, *(t.id for s in self.sections for t in s.topics), *self.types, *self._tag_id_list()]
+        odd = sorted({i for i in named if not SLUG.match(i)})
+        if odd:
+            raise ValueError(f"ids must be lowercase words joined by single hyphens (a folder name, a URL part): "
+                             f"{', '.join(repr(i) for i in odd)}")
         topic_ids = [t.id for s in self.sections for t in s.topics]
         repeated = sorted({t for t in topic_ids if topic_ids.count(t) > 1})
         if repeated:
@@ -156,9 +172,12 @@ class TaxonomyError(Exception):
 def load_taxonomy(path: Path, shown_as: str) -> Taxonomy:
     """Read and check the taxonomy file; raise TaxonomyError with located problems."""
     try:
-        raw = path.read_bytes()
+        raw = fsutil.read_regular(path, MAX_TAXONOMY_BYTES)
+    except FileNotFoundError:
+        raise TaxonomyError([Problem(shown_as, message="the taxonomy is missing",
+                                     hint="restore it, e.g. `git checkout -- entries/taxonomy.yaml`")]) from None
     except OSError as err:
-        raise TaxonomyError([Problem(shown_as, message=f"cannot read the taxonomy: {err.strerror}")]) from None
+        raise TaxonomyError([Problem(shown_as, message=f"cannot read the taxonomy: {err.strerror or err}")]) from None
     data, problems = parse_document(raw)
     if data is None:
         raise TaxonomyError([Problem(shown_as, p.line, p.col, p.field, p.message, p.hint) for p in problems])

@@ -53,10 +53,24 @@ def _pydantic_problem(source: SourceFile, error: Any) -> Problem:
         # `alignhub add` and `alignhub import` write empty summaries on purpose: the entry is a draft.
         hint = DRAFT_HINT if loc[0] == "summary" else ""
         return Problem(source.path, line, col, dotted, "must not be empty", hint)
+    if kind in ("string_too_long", "too_long"):
+        limit = (error.get("ctx") or {}).get("max_length")
+        unit = "characters" if kind == "string_too_long" else "items"
+        return Problem(source.path, line, col, dotted, f"is too long (at most {limit} {unit})",
+                       "shorten it: an entry holds a title and a one-sentence summary, not a document")
+    value = error.get("input")
+    if isinstance(value, bool) and kind in ("string_type", "model_type", "model_attributes_type", "date_type"):
+        return Problem(source.path, line, col, dotted, f"YAML read this value as the boolean {str(value).lower()}",
+                       "unquoted yes, no, on, off, true and false are booleans in YAML: "
+                       "put the value in quotes, e.g. 'NO'")
+    if kind.startswith(("date_", "datetime_")):
+        shown = value.isoformat() if hasattr(value, "isoformat") else value
+        return Problem(source.path, line, col, dotted, f"{shown!r} is not a date",
+                       "write the date as YYYY-MM-DD, e.g. 2024-05-31")
     if message.startswith("Value error, "):
         message = message[len("Value error, "):]
     hint = ""
-    match = re.match(r"^(.*) \(((?:did you mean|expected|move|write|add).*)\)$", message)
+    match = re.match(r"^(.*) \(((?:did you mean|expected|move|write|add|remove|use).*)\)$", message)
     if match:
         message, hint = match.groups()
     return Problem(source.path, line, col, dotted, message, hint)

@@ -8,6 +8,7 @@ documents and any explicit ``!!python/...`` style tag are reported as problems, 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,10 +42,19 @@ _MAP_TAG = "tag:yaml.org,2002:map"
 _NULL_TAG = "tag:yaml.org,2002:null"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 _LEADING_TAB = re.compile(r"^[ ]*\t", re.MULTILINE)
+# Characters no entry needs and that mislead: control characters (a NUL, a stray escape), line
+# separators YAML counts as line breaks though editors do not (every later line number would be
+# off), zero-width characters (two ids or titles that look the same but differ) and bidirectional
+# overrides (text displayed in another order than it is read, "Trojan Source").
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064"
+    "\u2066-\u206f\ufeff\ufff9-\ufffb]"
+)
 # Mappings whose scalar values are kept as written: an unquoted arXiv id like 2305.18290 would
 # otherwise become the float 2305.1829 and lose its last digit.
 _VERBATIM_KEYS = frozenset({"links"})
 _STR_TAG = "tag:yaml.org,2002:str"
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 
 
 class _FastResolver(Resolver):
@@ -131,6 +141,16 @@ def _decode(raw: bytes) -> tuple[str | None, Problem | None]:
         )
 
 
+def _invisible_problem(text: str, at: int) -> Problem:
+    """Where the first refused character is, counting lines as editors do (by \\n only)."""
+    line = text.count("\n", 0, at) + 1
+    col = at - (text.rfind("\n", 0, at) + 1) + 1
+    ch = text[at]
+    name = unicodedata.name(ch, "control character")
+    return Problem("", line, col, "", f"invisible or control character U+{ord(ch):04X} ({name}) is not allowed",
+                   "delete it: it is often pasted along with text from a PDF or a web page")
+
+
 def _find_anchor(text: str) -> Problem | None:
     """Anchors and aliases make a file hard to review and enable 'billion laughs' bombs."""
     for event in yaml.parse(text, Loader=_Loader):
@@ -150,6 +170,9 @@ def _compose(raw: bytes) -> tuple[MappingNode | None, list[Problem]]:
     text, problem = _decode(raw)
     if text is None:
         return None, [problem] if problem else []
+    invisible = _INVISIBLE.search(text)
+    if invisible:
+        return None, [_invisible_problem(text, invisible.start())]
     tab = _LEADING_TAB.search(text)
     if tab:
         line = text.count("\n", 0, tab.start()) + 1
@@ -252,6 +275,9 @@ def _build(node: Node, verbatim: bool) -> Any:
         try:
             return _constructor.construct_object(node)
         except (ConstructorError, ValueError) as err:
+            if tag == _TIMESTAMP_TAG:
+                raise _Refused(node, f"'{node.value}' is not a date ({err})",
+                               "write the date as YYYY-MM-DD, e.g. 2024-05-31") from None
             raise _Refused(node, f"cannot read value {node.value!r}: {err}") from None
     if isinstance(node, SequenceNode):
         _check_tag(node, _SEQ_TAGS)

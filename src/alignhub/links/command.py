@@ -70,6 +70,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="time allowed for one request (default: 20)")
     p.add_argument("--retries", type=_whole(0), metavar="N",
                    help="extra tries after a timeout, 429 or 5xx (default: 2)")
+    p.add_argument("--deadline", type=_argtype(parse_duration), metavar="AGE",
+                   help="time for the whole run, e.g. 5m; links left then are reported unchecked (default: 10m)")
+    p.add_argument("--interval", type=_argtype(parse_duration), metavar="SECONDS",
+                   help="least time between two requests to one host (default: 0; see [tool.alignhub.links.hosts])")
     p.add_argument("--cache-ttl", type=_argtype(parse_duration), metavar="AGE",
                    help="how long a result stays fresh in .alignhub-cache/links.json, e.g. 12h or 7d (default: 1d)")
     p.add_argument("--no-cache", action="store_true", help="check every URL, neither reading nor writing the cache")
@@ -93,6 +97,8 @@ def run(args: argparse.Namespace, root: Path) -> int:
             "timeout": args.timeout,
             "retries": args.retries,
             "cache_ttl": args.cache_ttl,
+            "deadline": args.deadline,
+            "interval": args.interval,
             "use_cache": False if args.no_cache else None,
         },
         include=tuple(args.include),
@@ -127,8 +133,8 @@ def run(args: argparse.Namespace, root: Path) -> int:
     text = render_report(report, args.format, root)
     if args.output:
         fsutil.atomic_write_text(args.output, text)
-        print(f"wrote {args.output}: {len(report.broken)} broken, {len(report.redirected)} moved permanently",
-              file=sys.stderr)
+        print(f"wrote {args.output}: {len(report.broken)} broken, {len(report.redirected)} moved permanently, "
+              f"{len(report.unchecked)} unchecked", file=sys.stderr)
     else:
         sys.stdout.write(text)
     return 1 if report.broken else 0

@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 
 PERMANENT = frozenset({301, 308})
+# Errors that mean "not checked" rather than "broken" (see report.judge).
+RATE_LIMITED = "rate-limited"
+OUT_OF_TIME = "run deadline reached"
 
 
 @dataclass(frozen=True)

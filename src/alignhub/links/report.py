@@ -4,17 +4,18 @@ markdown (to paste into an issue) or JSON. The words live in templates/links-rep
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any, Literal
 
 from alignhub.links.collect import Occurrence
-from alignhub.links.observation import PERMANENT, Observation
+from alignhub.links.observation import OUT_OF_TIME, PERMANENT, RATE_LIMITED, Observation
 from alignhub.links.settings import LinkSettings
-from alignhub.render import report_environment
+from alignhub.render import markdown_escape, report_environment
 
-Status = Literal["ok", "redirected", "broken"]
+Status = Literal["ok", "redirected", "broken", "unchecked"]
 TEMPLATES = {"table": "links-report.txt.j2", "markdown": "links-report.md.j2"}
 
 
@@ -69,6 +70,11 @@ def judge(seen: Observation, settings: LinkSettings, found_in: list[Occurrence])
     via = f" (redirected to {seen.final_url})" if seen.redirects else ""
     status: Status = "broken"
     update_to = ""
+    if seen.error in (RATE_LIMITED, OUT_OF_TIME) or (seen.code == 429 and not seen.error):
+        # Not known to be broken: the server did not let us ask, or the run ran out of time.
+        reason = "rate-limited" if seen.error != OUT_OF_TIME else "the run's deadline was reached"
+        detail = f"unchecked ({reason})"
+        return LinkResult(seen.url, "unchecked", seen.code, detail, "", seen.final_url, seen.cached, found_in)
     if seen.error:
         detail = seen.error + (tries if seen.code is None else "")
     elif seen.code is None or seen.code not in settings.accept:
@@ -96,12 +102,16 @@ class Report:
         return [r for r in self.results if r.status == "redirected"]
 
     @property
+    def unchecked(self) -> list[LinkResult]:
+        return [r for r in self.results if r.status == "unchecked"]
+
+    @property
     def problems(self) -> list[LinkResult]:
-        """Broken first, then redirected; each group by where it is written first."""
+        """Broken first, then redirected, then unchecked; each group by where it is written first."""
         def key(result: LinkResult) -> tuple[tuple[bool, str, int, str], str]:
             return (result.found_in[0].order if result.found_in else (True, "", 0, ""), result.url)
 
-        return sorted(self.broken, key=key) + sorted(self.redirected, key=key)
+        return sorted(self.broken, key=key) + sorted(self.redirected, key=key) + sorted(self.unchecked, key=key)
 
     def counts(self) -> dict[str, int]:
         return {
@@ -111,6 +121,7 @@ class Report:
             "ok": sum(r.status == "ok" for r in self.results),
             "redirected": len(self.redirected),
             "broken": len(self.broken),
+            "unchecked": len(self.unchecked),
         }
 
     def to_json(self) -> str:
@@ -118,7 +129,21 @@ class Report:
         return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
+_WHITESPACE = re.compile(r"\s+")
+_MENTION = re.compile(r"@(?=[A-Za-z0-9])")
+
+
+def cell(text: object) -> str:
+    """Text for one cell of the markdown report (an issue): on one line, so a server's multi-line
+    text cannot break the table, escaped like entry text, and with no @mention that would notify
+    someone (a word joiner after the @ keeps it readable)."""
+    flat = "".join(ch if ch.isprintable() else " " for ch in str(text))
+    return _MENTION.sub("@\u2060", markdown_escape(_WHITESPACE.sub(" ", flat).strip()))
+
+
 def render_report(report: Report, fmt: str, root: Path) -> str:
     if fmt == "json":
         return report.to_json()
-    return report_environment(root).get_template(TEMPLATES[fmt]).render(report=report, counts=report.counts())
+    env = report_environment(root)
+    env.filters["cell"] = cell
+    return env.get_template(TEMPLATES[fmt]).render(report=report, counts=report.counts())

@@ -71,6 +71,14 @@ def compile_patterns(patterns: Iterable[str]) -> tuple[re.Pattern[str], ...]:
 
 
 @dataclass(frozen=True)
+class HostSettings:
+    """What one host (and its subdomains) gets instead of the defaults, like lychee's per-host options."""
+
+    per_host: int | None = None  # requests in flight at once to this host
+    interval: float | None = None  # least seconds between the starts of two requests to this host
+
+
+@dataclass(frozen=True)
 class LinkSettings:
     """Everything the checker needs to know; the defaults suit a few hundred links on many hosts."""
 
@@ -80,6 +88,9 @@ class LinkSettings:
     retries: int = 2  # extra tries after a timeout, a connection error, 429 or a 5xx answer
     backoff: float = 1.0  # first wait between tries; doubles each time
     max_retry_after: float = 60.0  # cap on a server's Retry-After, so one host cannot stall the run
+    deadline: float = 600.0  # seconds for the whole run; what is left then is reported as unchecked
+    interval: float = 0.0  # least seconds between the starts of two requests to one host
+    hosts: tuple[tuple[str, HostSettings], ...] = ()  # per-host overrides, (host, settings)
     max_redirects: int = 10
     accept: frozenset[int] = frozenset(range(200, 300))
     include: tuple[re.Pattern[str], ...] = ()  # when given, only URLs matching one of these are checked
@@ -87,10 +98,21 @@ class LinkSettings:
     cache_ttl: float = 86400.0  # seconds a result stays fresh in the cache
     use_cache: bool = True
     user_agent: str = DEFAULT_USER_AGENT
-    # HEAD answers that mean "ask me with GET" rather than "this page is missing".
-    head_refused: frozenset[int] = frozenset({403, 405, 501})
+    # HEAD answers that may mean "ask me with GET" rather than "this page is missing": some servers
+    # answer HEAD with 404 or 400 while the page is there (a hanging HEAD is asked again with GET too).
+    head_refused: frozenset[int] = frozenset({400, 403, 404, 405, 501})
     # Answers worth another try: the server is busy or briefly broken.
     retry_statuses: frozenset[int] = frozenset({408, 429, 500, 502, 503, 504})
+
+    def for_host(self, host: str) -> tuple[int, float]:
+        """(requests in flight, interval) for `host`: its own override, or its parent domain's, or the defaults."""
+        host = host.lower().rstrip(".")
+        for name, override in self.hosts:
+            if host == name or host.endswith("." + name):
+                per_host = override.per_host if override.per_host is not None else self.per_host
+                interval = override.interval if override.interval is not None else self.interval
+                return per_host, interval
+        return self.per_host, self.interval
 
     def wants(self, url: str) -> bool:
         """Whether `url` is checked under the include and exclude patterns."""
@@ -113,7 +135,11 @@ _READERS: dict[str, Any] = {
     "exclude": lambda v: compile_patterns(_strings(v)),
     "cache_ttl": parse_duration,
     "user_agent": lambda v: _string(v),
+    "deadline": lambda v: _positive(parse_duration(v)),
+    "interval": parse_duration,
+    "hosts": lambda v: _hosts(v),
 }
+_HOST_READERS: dict[str, Any] = {"per_host": lambda v: _positive_int(v), "interval": parse_duration}
 KNOWN_KEYS = frozenset(_READERS)
 assert {f.name for f in fields(LinkSettings)} >= KNOWN_KEYS
 
@@ -140,6 +166,29 @@ def _string(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValueError(f"{value!r} is not a non-empty string")
     return value
+
+
+def _hosts(value: Any) -> tuple[tuple[str, HostSettings], ...]:
+    """``[tool.alignhub.links.hosts."arxiv.org"]`` tables: per_host and interval for that host.
+
+    Longer names first, so that a subdomain's own table wins over its parent domain's.
+    """
+    if not isinstance(value, dict):
+        raise ValueError("must be a table of hosts, e.g. [tool.alignhub.links.hosts.\"arxiv.org\"]")
+    found = []
+    for host, table in value.items():
+        if not isinstance(table, dict):
+            raise ValueError(f"'{host}' must be a table with per_host and/or interval")
+        values = {}
+        for key, item in table.items():
+            if key not in _HOST_READERS:
+                raise ValueError(f"'{host}': unknown key '{key}' ({did_you_mean(key, _HOST_READERS)})")
+            try:
+                values[key] = _HOST_READERS[key](item)
+            except ValueError as err:
+                raise ValueError(f"'{host}' {key}: {err}") from None
+        found.append((host.lower().rstrip("."), HostSettings(**values)))
+    return tuple(sorted(found, key=lambda item: (-len(item[0]), item[0])))
 
 
 def _strings(value: Any) -> list[str]:

@@ -17,6 +17,7 @@ from alignhub import exports
 from alignhub.catalog import Catalog
 from alignhub.pipeline import load
 from alignhub.resources import templates_dir
+from alignhub.site.urls import entry_url
 from conftest import write
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -107,7 +108,8 @@ def test_csv_cell_that_a_spreadsheet_would_run_is_quoted(root: Path) -> None:
 
 def test_atom_feed_lists_the_newest_additions_first(probe_root: Path) -> None:
     catalog = catalog_of(probe_root)
-    text = exports.to_atom(catalog, templates_dir(probe_root), site_url="https://example.org/alignhub", size=3)
+    text = exports.to_atom(catalog, templates_dir(probe_root), site_url="https://example.org/alignhub", size=3,
+                           entry_page=entry_url)
     feed = ET.fromstring(text.encode("utf-8"))
     assert feed.tag == f"{ATOM}feed"
     for required in ("id", "title", "updated"):

@@ -16,7 +16,7 @@ from bibtexparser.middlewares import LatexDecodingMiddleware
 
 from alignhub import pipeline
 from alignhub.metadata.store import Store
-from alignhub.render import compact_number
+from alignhub.templating import compact_number
 from conftest import edit, write
 from fixtures.api.fakeapi import FakeApis
 from test_enrich_cli import SAFE_RLHF

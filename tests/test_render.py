@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from conftest import edit
+from conftest import edit, write
 
 DPO = "entries/methods/dpo.yaml"
 _md = MarkdownIt("commonmark").enable("table").enable("strikethrough")
@@ -151,3 +151,29 @@ def test_cached_blocks_give_the_same_readmes_as_a_fresh_build(root: Path, cli) -
     assert code == 0
     cold = ((root / "README.md").read_text(encoding="utf-8"), (root / "README.zh-CN.md").read_text(encoding="utf-8"))
     assert warm == cold
+
+
+def test_a_catalog_overrides_templates_file_by_file(root: Path, cli) -> None:
+    """A catalog's templates/ may hold only the files it changes; every other one is the shipped one,
+    for the READMEs, CONTRIBUTING, the exports and the site alike."""
+    shipped = (root / "templates" / "README.md.j2").read_text(encoding="utf-8")
+    for path in sorted((root / "templates").rglob("*"), reverse=True):
+        if path.is_file():
+            path.unlink()
+        else:
+            path.rmdir()
+    write(root, "templates/README.md.j2", shipped.replace("## Contents", "## What is inside"))
+    code, out = cli("build", "--root", str(root))
+    assert code == 0, out
+    assert "## What is inside" in (root / "README.md").read_text(encoding="utf-8")
+    assert "## 📚 目录" in (root / "README.zh-CN.md").read_text(encoding="utf-8")  # the shipped Chinese README
+    assert (root / "CONTRIBUTING.md").is_file()
+    code, out = cli("export", "--format", "bibtex", "--output", "-", "--root", str(root))
+    assert code == 0 and "@inproceedings{dpo," in out
+
+    from alignhub.pipeline import load as load_catalog
+    from alignhub.resources import templates_dir
+    from alignhub.site.pages import render_site
+
+    site = render_site(load_catalog(root).catalog, templates_dir(root))
+    assert "papers/dpo.md" in site.pages and "assets/alignhub/filter.js" in site.files

@@ -22,6 +22,7 @@ from alignhub.metadata.store import Store
 from alignhub.pipeline import load
 from alignhub.resources import templates_dir
 from alignhub.site.pages import render_site
+from alignhub.site.urls import entry_url
 
 PROBE_TITLE = "Probing <img src=x onerror=window.__xss=1> Injection in Catalog Titles"
 
@@ -247,7 +248,7 @@ def test_downloads_are_published_with_the_site(built: tuple[Path, Path]) -> None
     assert read(site, "alignhub.json") == exports.to_json(catalog, metadata)
     assert (site / "alignhub.csv").read_bytes() == exports.to_csv(catalog, metadata).encode("utf-8")
     site_url = load_config(str(root / "mkdocs.yml")).site_url
-    assert site_url and read(site, "feed.xml") == exports.to_atom(catalog, templates, site_url)
+    assert site_url and read(site, "feed.xml") == exports.to_atom(catalog, templates, site_url, entry_page=entry_url)
     assert f'<link rel="self" type="application/atom+xml" href="{site_url}feed.xml"/>' in read(site, "feed.xml")
     links = [attrs.get("href") for tag, attrs in elements(read(site, "downloads/index.html")) if tag == "a"]
     assert {"../alignhub.bib", "../alignhub.json", "../alignhub.csv", "../feed.xml"} <= set(links)

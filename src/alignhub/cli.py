@@ -189,6 +189,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from alignhub.config import load_config
     from alignhub.metadata.lookup import lookup
     from alignhub.resources import templates_dir
+    from alignhub.site.urls import entry_url
 
     root = _root(args)
     loaded = pipeline.load(root)
@@ -198,7 +199,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     site_url = load_config(root, "site").get("url")
     if site_url is not None and not isinstance(site_url, str):
         raise ConfigError("pyproject.toml: [tool.alignhub.site] url must be a string")
-    text = exports.export(args.format, loaded.catalog, templates_dir(root), site_url, lookup(root, loaded.catalog))
+    text = exports.export(args.format, loaded.catalog, templates_dir(root), site_url, lookup(root, loaded.catalog),
+                          entry_url)
     if args.output == "-":
         sys.stdout.write(text)
         return OK

@@ -22,9 +22,8 @@ from typing import Any
 from alignhub.catalog import Catalog, CatalogEntry
 from alignhub.metadata.lookup import NOTHING, EntryMetadata
 from alignhub.models import Entry
-from alignhub.site.templating import make_site_environment
-from alignhub.site.urls import entry_url
 from alignhub.taxonomy import Taxonomy
+from alignhub.templating import make_environment
 
 FEED_SIZE = 50
 
@@ -69,7 +68,7 @@ def _with_abstract(record: str, abstract: str | None, tex: Callable[[str], str])
 
 def bibtex_records(catalog: Catalog, templates: Path, metadata: Metadata | None = None) -> dict[str, str]:
     """One BibTeX record per entry id; the key is the entry id, which never changes."""
-    env = make_site_environment(templates)
+    env = make_environment(templates, html=True)
     template = env.get_template("export/record.bib.j2")
     metadata = metadata or {}
     return {
@@ -162,18 +161,20 @@ def newest(catalog: Catalog, size: int) -> list[CatalogEntry]:
     )[:size]
 
 
-def to_atom(catalog: Catalog, templates: Path, site_url: str | None = None, size: int = FEED_SIZE) -> str:
-    """An Atom feed of the newest additions; entry pages are linked when the site's URL is known."""
+def to_atom(catalog: Catalog, templates: Path, site_url: str | None = None, size: int = FEED_SIZE,
+            entry_page: Callable[[CatalogEntry], str] | None = None) -> str:
+    """An Atom feed of the newest additions; entry pages are linked when the site's URL is known
+    (`entry_page` gives an entry's page relative to it: the site's layout, alignhub.site.urls.entry_url)."""
     items = newest(catalog, size)
     base = (site_url.rstrip("/") + "/") if site_url else None
-    pages = {item.id: base + entry_url(item) for item in items} if base else {}
+    pages = {item.id: base + entry_page(item) for item in items} if base and entry_page else {}
     updated = items[0].entry.added.isoformat() if items else "1970-01-01"
-    template = make_site_environment(templates).get_template("export/feed.atom.j2")
+    template = make_environment(templates, html=True).get_template("export/feed.atom.j2")
     return template.render(items=items, taxonomy=catalog.taxonomy, site_url=base, pages=pages, updated=updated)
 
 
 def export(name: str, catalog: Catalog, templates: Path, site_url: str | None = None,
-           metadata: Metadata | None = None) -> str:
+           metadata: Metadata | None = None, entry_page: Callable[[CatalogEntry], str] | None = None) -> str:
     """The text of one export format: "bibtex", "json", "csv" or "atom" (a key of FORMATS).
 
     `metadata` is `alignhub.metadata.lookup(root, catalog)`: the abstract and fetched figures it adds.
@@ -182,7 +183,7 @@ def export(name: str, catalog: Catalog, templates: Path, site_url: str | None = 
         "bibtex": lambda: to_bibtex(catalog, templates, metadata),
         "json": lambda: to_json(catalog, metadata),
         "csv": lambda: to_csv(catalog, metadata),
-        "atom": lambda: to_atom(catalog, templates, site_url),
+        "atom": lambda: to_atom(catalog, templates, site_url, entry_page=entry_page),
     }
     return writers[name]()
 

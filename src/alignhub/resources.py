@@ -23,7 +23,14 @@ def _first_existing(*candidates: Path) -> Path:
 
 
 def templates_dir(root: Path) -> Path:
-    return _first_existing(root / "templates", _PACKAGE / "_templates", _CHECKOUT / "templates")
+    """The catalog's own templates/ when it has one, else the shipped ones (alignhub.templating looks a
+    template up in this folder first, then in the shipped ones, file by file)."""
+    return _first_existing(root / "templates", *shipped_templates())
+
+
+def shipped_templates() -> tuple[Path, ...]:
+    """The templates that come with alignhub: in the wheel, or the checkout's for an editable install."""
+    return _PACKAGE / "_templates", _CHECKOUT / "templates"
 
 
 def taxonomy_file(root: Path) -> Path:

@@ -13,7 +13,8 @@ from typing import Any, Literal
 from alignhub.links.collect import Occurrence
 from alignhub.links.observation import OUT_OF_TIME, PERMANENT, RATE_LIMITED, Observation
 from alignhub.links.settings import LinkSettings
-from alignhub.render import markdown_escape, report_environment
+from alignhub.resources import templates_dir
+from alignhub.templating import make_environment, markdown_escape
 
 Status = Literal["ok", "redirected", "broken", "unchecked"]
 TEMPLATES = {"table": "links-report.txt.j2", "markdown": "links-report.md.j2"}
@@ -144,6 +145,6 @@ def cell(text: object) -> str:
 def render_report(report: Report, fmt: str, root: Path) -> str:
     if fmt == "json":
         return report.to_json()
-    env = report_environment(root)
+    env = make_environment(templates_dir(root))
     env.filters["cell"] = cell
     return env.get_template(TEMPLATES[fmt]).render(report=report, counts=report.counts())

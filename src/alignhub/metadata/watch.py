@@ -29,7 +29,8 @@ from alignhub.metadata.arxiv import ArxivSource
 from alignhub.metadata.http import FetchError
 from alignhub.metadata.records import ArxivRecord
 from alignhub.metadata.settings import load_settings
-from alignhub.render import report_environment
+from alignhub.resources import templates_dir
+from alignhub.templating import make_environment
 
 TEMPLATE = "watch-report.md.j2"
 
@@ -139,7 +140,7 @@ def rank(catalog: Catalog, records: list[ArxivRecord]) -> list[Candidate]:
 
 def report_text(root: Path, candidates: list[Candidate], total: int, present: int, since: datetime,
                 until: datetime, categories: tuple[str, ...]) -> str:
-    template = report_environment(root).get_template(TEMPLATE)
+    template = make_environment(templates_dir(root)).get_template(TEMPLATE)
     return template.render(candidates=candidates, total=total, present=present, since=_iso(since)[:10],
                            until=_iso(until)[:10], categories=categories)
 

@@ -29,8 +29,9 @@ from alignhub.similarity import related_entries
 from alignhub.site import charts, urls
 from alignhub.site.index import filter_index_json
 from alignhub.site.search import entry_document
-from alignhub.site.templating import LANGUAGES, interface_words, make_site_environment
 from alignhub.site.views import name_in, section_views
+from alignhub.site.words import LANGUAGES, interface_words
+from alignhub.templating import make_environment, template_file
 
 NEWEST = 10
 STATIC_ASSETS = ("alignhub.css", "filter.js")
@@ -118,7 +119,7 @@ def render_site(
     """
     options = options or SiteOptions()
     metadata = metadata or {}
-    env = make_site_environment(templates)
+    env = make_environment(templates, html=True)
     words = interface_words(templates)
     bibtex = exports.bibtex_records(catalog, templates, metadata)
     newest = exports.newest(catalog, options.newest)
@@ -168,10 +169,10 @@ def render_site(
     site.files[exports.FORMATS["bibtex"]] = "\n".join(bibtex.values())
     site.files[exports.FORMATS["json"]] = exports.to_json(catalog, metadata)
     site.files[exports.FORMATS["csv"]] = exports.to_csv(catalog, metadata)
-    site.files[exports.FORMATS["atom"]] = exports.to_atom(catalog, templates, options.site_url, options.feed_size)
+    site.files[exports.FORMATS["atom"]] = exports.to_atom(catalog, templates, options.site_url, options.feed_size,
+                                                          urls.entry_url)
     site.files[urls.FILTER_INDEX] = filter_index_json(catalog, options.use_directory_urls, metadata)
-    assets = templates / "site" / "assets"
-    for asset in STATIC_ASSETS:
-        site.files[urls.ASSETS + asset] = (assets / asset).read_text(encoding="utf-8")
-    site.files[urls.SEARCH_WORKER] = (assets / "search-worker.js").read_text(encoding="utf-8")
+    assets = {urls.ASSETS + name: name for name in STATIC_ASSETS} | {urls.SEARCH_WORKER: "search-worker.js"}
+    for path, name in assets.items():
+        site.files[path] = template_file(templates, f"site/assets/{name}").read_text(encoding="utf-8")
     return site

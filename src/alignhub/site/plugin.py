@@ -47,8 +47,9 @@ from alignhub.resources import templates_dir
 from alignhub.site import search, urls
 from alignhub.site.config import AlignhubConfig
 from alignhub.site.pages import ZH_TAG, Site, SiteOptions, render_site
-from alignhub.site.templating import SITE_TEMPLATES, interface_words
+from alignhub.site.words import interface_words
 from alignhub.taxonomy import TaxonomyError
+from alignhub.templating import SITE_TEMPLATES, template_path
 
 THEME_OVERRIDES = "theme"
 log = logging.getLogger("mkdocs.plugins.alignhub")
@@ -78,9 +79,11 @@ class AlignhubPlugin(BasePlugin[AlignhubConfig]):
             return config
         self._config_dir = Path(config.config_file_path or ".").resolve().parent
         templates = templates_dir(self.root)
-        overrides = templates / SITE_TEMPLATES / THEME_OVERRIDES
-        if str(overrides) not in config.theme.dirs:
-            config.theme.dirs.insert(0, str(overrides))
+        # Theme overrides, looked up like every template: the catalog's own first, then the shipped ones.
+        overrides = [f / SITE_TEMPLATES / THEME_OVERRIDES for f in template_path(templates)]
+        for position, folder in enumerate(o for o in overrides if o.is_dir()):
+            if str(folder) not in config.theme.dirs:
+                config.theme.dirs.insert(position, str(folder))
         for css in (urls.ASSETS + "alignhub.css",):
             if css not in config.extra_css:
                 config.extra_css.append(css)

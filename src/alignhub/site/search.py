@@ -25,8 +25,8 @@ from typing import Any
 from alignhub import fsutil
 from alignhub.catalog import Catalog
 from alignhub.site import urls
-from alignhub.site.templating import Words
 from alignhub.site.views import EntryView
+from alignhub.site.words import Words
 
 INDEX = "search/search_index.json"
 # Connectors that join two terms inside a Chinese label: 评估与伦理 is two words, not one.

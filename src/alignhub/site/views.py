@@ -12,8 +12,8 @@ from datetime import date
 
 from alignhub.catalog import Catalog, CatalogEntry
 from alignhub.metadata.lookup import NOTHING, EntryMetadata, RepoStatus
-from alignhub.site.templating import Words
 from alignhub.site.urls import localized, paper_page, section_page
+from alignhub.site.words import Words
 from alignhub.taxonomy import Label
 
 

@@ -1,0 +1,47 @@
+"""The site's interface words, per language, from `templates/site/strings.yaml`.
+
+Entry text never lives there: it comes from entries/. The Jinja environment of the site is
+alignhub.templating's (`make_environment(templates, html=True)`).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from alignhub.templating import SITE_TEMPLATES, template_file
+
+STRINGS_FILE = "strings.yaml"
+LANGUAGES = ("en", "zh")
+
+
+class Words:
+    """One language's interface words, read as `t.word` in templates.
+
+    A plain object rather than a dict, so a word named like a dict method ("copy", "items")
+    cannot turn into that method in a template.
+    """
+
+    def __init__(self, words: dict[str, Any]) -> None:
+        self.__dict__.update(words)
+
+    def __getitem__(self, key: str) -> Any:
+        return self.__dict__[key]
+
+
+@lru_cache(maxsize=8)
+def _strings_cached(path: Path, mtime_ns: int) -> dict[str, Words]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    missing = [lang for lang in LANGUAGES if not isinstance(data, dict) or not isinstance(data.get(lang), dict)]
+    if missing:
+        raise ValueError(f"{path}: no interface words for {', '.join(missing)}")
+    return {lang: Words(data[lang]) for lang in LANGUAGES}
+
+
+def interface_words(templates: Path) -> dict[str, Words]:
+    """The interface words per language from `templates/site/strings.yaml`."""
+    path = template_file(templates, f"{SITE_TEMPLATES}/{STRINGS_FILE}")
+    return _strings_cached(path, path.stat().st_mtime_ns)

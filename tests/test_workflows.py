@@ -71,13 +71,24 @@ def test_actionlint_really_checks(tmp_path: Path) -> None:
     assert "shellcheck" in result.stdout  # and the run scripts went through shellcheck
 
 
-def test_pull_requests_run_every_check() -> None:
+def test_pull_requests_run_every_check_through_the_one_recipe() -> None:
+    """ci.yml and .ci/run both run `make check`; the Makefile holds every check, once."""
     ci = _load("ci.yml")
     assert "pull_request" in _on(ci)
     runs = _runs(ci)
-    for command in ("pip install -e '.[dev]'", "ruff check src tests benchmarks", "python -m pytest",
+    assert "pip install -e '.[dev]'" in runs and "make check" in runs
+    assert "make check" in (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    check = re.search(r"^check: (.*)$", makefile, flags=re.MULTILINE)
+    assert check is not None
+    targets = check.group(1).split()
+    recipes = {t: re.search(rf"^{t}:\n((?:\t.*\n)+)", makefile, flags=re.MULTILINE) for t in targets}
+    body = "".join(m.group(1) for m in recipes.values() if m)
+    for command in ("ruff check src tests benchmarks", "mypy", "pip install '.[test]' && $(PYTHON) -m pytest",
                     "alignhub validate --strict", "alignhub build --check", "mkdocs build --strict"):
-        assert command in runs, command
+        assert command in body, command
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert "pip install '.[test]' && python -m pytest" in readme  # the test command the Makefile runs
 
 
 def test_weekly_link_check_keeps_one_issue() -> None:

@@ -105,7 +105,9 @@ def validate_files(
         else:
             # Valid when stored, under the same taxonomy and code (the cache's fingerprint): read it
             # back from JSON without the taxonomy checks. JSON, not pickled models: a fifth the cost.
-            entry = Entry.model_validate_json(stored[i])
+            record = stored[i]
+            assert record is not None  # `todo` holds every file without a stored record
+            entry = Entry.model_validate_json(record)
         entries.append(CatalogEntry(source.id, source.section, source.path, entry, f"{keys[i]}/{source.id}"))
     return entries, problems, len(todo)
 

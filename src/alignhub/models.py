@@ -10,7 +10,7 @@ import re
 import unicodedata
 from datetime import date, datetime, timedelta, timezone
 from functools import cached_property
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeAlias
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -42,17 +42,16 @@ HTTP_URL = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+[^\s]*$")
 ONE_LINE = r"^[^\x00-\x1f\x7f]+$"
 
 
-def _text(max_length: int) -> Any:
-    """A one-line text field of at most `max_length` characters (a runaway paste is refused)."""
-    constraints = StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length, pattern=ONE_LINE)
-    return Annotated[str, constraints]
+def _one_line(max_length: int) -> StringConstraints:
+    """A one-line text of at most `max_length` characters (a runaway paste is refused)."""
+    return StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length, pattern=ONE_LINE)
 
 
-Text = _text(500)
-Title = _text(300)
-ShortName = _text(60)
-Author = _text(150)
-Sentence = _text(1000)
+Text: TypeAlias = Annotated[str, _one_line(500)]
+Title: TypeAlias = Annotated[str, _one_line(300)]
+ShortName: TypeAlias = Annotated[str, _one_line(60)]
+Author: TypeAlias = Annotated[str, _one_line(150)]
+Sentence: TypeAlias = Annotated[str, _one_line(1000)]
 MAX_AUTHORS = 1000
 
 

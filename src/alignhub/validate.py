@@ -113,8 +113,7 @@ def check_files(
 ) -> list[tuple[Entry | None, str | None, list[Problem]]]:
     """(entry, its JSON, problems) for each file, on `workers` forked processes when it pays off."""
     if workers < 2 or len(files) < PARALLEL_MIN_FILES or "fork" not in mp.get_all_start_methods():
-        checked = [check_file(source, taxonomy) for source in files]
-        return [(entry, _record(entry), found) for entry, found in checked]
+        return [(entry, _record(entry), found) for entry, found in (check_file(s, taxonomy) for s in files)]
     global _worker_taxonomy
     _worker_taxonomy = taxonomy
     size = -(-len(files) // (workers * 4))  # a few chunks per worker evens out their finishing times

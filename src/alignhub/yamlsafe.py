@@ -20,7 +20,7 @@ from yaml.resolver import Resolver
 from alignhub.problems import Problem
 
 try:  # libyaml's parser is several times faster; the pure-Python one gives the same nodes.
-    from yaml.cyaml import CParser as _Parser
+    from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]  # not in the stubs' __all__
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml.composer import Composer
     from yaml.parser import Parser
@@ -153,10 +153,11 @@ def _invisible_problem(text: str, at: int) -> Problem:
 
 def _find_anchor(text: str) -> Problem | None:
     """Anchors and aliases make a file hard to review and enable 'billion laughs' bombs."""
-    for event in yaml.parse(text, Loader=_Loader):
+    for event in yaml.parse(text, Loader=_Loader):  # type: ignore[arg-type]  # any parser class works
         anchor = getattr(event, "anchor", None)
         if isinstance(event, yaml.AliasEvent) or anchor is not None:
-            line, col = event.start_mark.line + 1, event.start_mark.column + 1
+            mark = event.start_mark
+            line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
             kind = "alias" if isinstance(event, yaml.AliasEvent) else "anchor"
             return Problem(
                 "", line, col, "", f"YAML {kind} '{anchor}' is not allowed",
@@ -186,7 +187,7 @@ def _compose(raw: bytes) -> tuple[MappingNode | None, list[Problem]]:
             found = _find_anchor(text)
             if found:
                 return None, [found]
-        root = yaml.compose(text, Loader=_Loader)
+        root = yaml.compose(text, Loader=_Loader)  # type: ignore[arg-type]  # any composer class works
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
@@ -289,6 +290,7 @@ def _build(node: Node, verbatim: bool) -> Any:
                 raise _within(err, index) from None
         return items
     _check_tag(node, _MAP_TAGS)
+    assert isinstance(node, MappingNode)  # the three node kinds: scalars and sequences are handled above
     return _build_mapping(node, verbatim)
 
 

@@ -152,7 +152,8 @@ def listed(root: Path, catalog: Catalog) -> list[Listed]:
             continue
         if not isinstance(data, dict):
             continue
-        links = data.get("links") if isinstance(data.get("links"), dict) else {}
+        raw_links = data.get("links")
+        links = raw_links if isinstance(raw_links, dict) else {}
         arxiv_id = str(links.get("arxiv") or "").strip() or None
         with contextlib.suppress(ValueError):  # a malformed id stays as written
             arxiv_id = split_arxiv(arxiv_id)[0] if arxiv_id else None

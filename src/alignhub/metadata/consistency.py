@@ -184,8 +184,8 @@ def findings(root: Path, catalog: Catalog) -> list[Finding]:
             wanted.setdefault(source, set()).add(key)
     records: dict[str, dict[str, Record]] = {}
     found_all: list[Finding] = []
-    for source, keys in wanted.items():
-        records[source], problems = store.read_many(source, keys)
+    for source, asked in wanted.items():
+        records[source], problems = store.read_many(source, asked)
         found_all += [Finding(p, strict=True) for p in problems]
     for item in catalog.entries:
         keys = keys_of[item.id]

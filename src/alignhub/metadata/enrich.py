@@ -77,16 +77,16 @@ def select(catalog: Catalog, names: Iterable[str]) -> list[CatalogEntry]:
                 by_external[key] = item
     chosen: dict[str, CatalogEntry] = {}
     for name in names:
-        item = catalog.by_id.get(name) or by_external.get(name)
-        if item is None:
+        found = catalog.by_id.get(name) or by_external.get(name)
+        if found is None:
             try:
-                item = by_external.get(split_arxiv(name)[0])
+                found = by_external.get(split_arxiv(name)[0])
             except ValueError:
-                item = by_external.get(openreview_id(name) or "")
-        if item is None:
+                found = by_external.get(openreview_id(name) or "")
+        if found is None:
             raise UnknownEntry(f"no entry with id, arXiv id or OpenReview id '{name}' "
                                f"({did_you_mean(name, catalog.by_id)})")
-        chosen[item.id] = item
+        chosen[found.id] = found
     return sorted(chosen.values(), key=lambda e: (e.section, e.id))
 
 

@@ -373,14 +373,14 @@ def parse_bibtex(text: str, taxonomy: Taxonomy, shown: str) -> Parsed:
         bib_logger.setLevel(level)
     if library.failed_blocks:
         block = library.failed_blocks[0]
-        raise InputError(f"{shown}:{block.start_line + 1}: the BibTeX record starting here does not parse")
+        raise InputError(f"{shown}:{(block.start_line or 0) + 1}: the BibTeX record starting here does not parse")
     if not library.entries:
         raise InputError(f"{shown}: no BibTeX records (@article, @inproceedings, @misc …) in the file")
     venue_pattern = _venue_pattern(taxonomy, year=False)
     parsed = Parsed()
     for entry in library.entries:
         fields = {k.lower(): v for k, v in ((f.key, f.value) for f in entry.fields)}
-        line = entry.start_line + 1
+        line = (entry.start_line or 0) + 1
         title = " ".join(str(fields.get("title", "")).replace("{", "").replace("}", "").split())
         paper = Paper(title=title, line=line, key=entry.key)
         eprint = str(fields.get("eprint", "")).strip()

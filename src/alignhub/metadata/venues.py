@@ -15,7 +15,9 @@ from alignhub.metadata.records import FetchedVenue, Presentation, Status, Track
 # OpenReview group → venue name as the taxonomy spells it.
 GROUPS = {"ICLR.cc": "ICLR", "NeurIPS.cc": "NeurIPS", "ICML.cc": "ICML", "colmweb.org": "COLM", "TMLR": "TMLR"}
 
-_O, _S, _P = "oral", "spotlight", "poster"
+_O: Presentation = "oral"
+_S: Presentation = "spotlight"
+_P: Presentation = "poster"
 _PLAIN: dict[str, Presentation | None] = {"oral": _O, "spotlight": _S, "poster": _P}
 
 # (venue, year, track) → what follows "<venue> <year>" in an accepted paper's `venue`, case-folded.

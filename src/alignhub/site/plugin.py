@@ -37,6 +37,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, get_navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from alignhub import fsutil, pipeline
 from alignhub.loader import ENTRIES_DIR
@@ -189,13 +190,13 @@ class AlignhubPlugin(BasePlugin[AlignhubConfig]):
         return html
 
     @event_priority(100)  # before the search plugin indexes the page and its tags
-    def on_page_context(self, context: dict[str, Any], /, *, page: Page, config: MkDocsConfig,
-                        nav: Navigation) -> dict[str, Any]:
+    def on_page_context(self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig,
+                        nav: Navigation) -> TemplateContext:
         if page.file.generated_by == "alignhub" and "tags" in page.meta:
             # The tags plugin has read them by now. Search would copy a section page's tags (every
             # tag of its entries) into each entry's record and rank by them; leave them out.
             page.meta["tags"] = []
-        if self.config.enabled and page.meta.get("alignhub_lang") == "zh" and self.zh_nav is not None:
+        if self.config.enabled and page.meta.get("alignhub_lang") == "zh" and self.zh_nav and self.zh_config:
             context["nav"] = self.zh_nav
             context["config"] = self.zh_config
         return context

@@ -85,12 +85,12 @@ def entry_document(e: EntryView, t: Words, lang: str, use_directory_urls: bool =
     paragraphs = [f"{e.section_name} › {e.topic_name}"]
     if e.authors and lang == "en":  # the Chinese page shows them too, but the English index finds names
         paragraphs.append(", ".join(e.authors))
-    paragraphs.append(" · ".join(filter(None, [e.venue, e.date, e.type_label])))
+    paragraphs.append(" · ".join(filter(None, [e.venue, e.when, e.type_label])))
     paragraphs.append(e.summary)
     if e.abstract:
         paragraphs.append(e.abstract)
     if e.tags:
-        paragraphs.append(f"{t.tags_label}: " + " ".join(tag.label for tag in e.tags))
+        paragraphs.append(f"{t['tags_label']}: " + " ".join(tag.label for tag in e.tags))
     doc: dict[str, Any] = {
         "location": urls.page_url(urls.paper_page(e.id), use_directory_urls),
         "title": html.escape(e.heading, quote=False),

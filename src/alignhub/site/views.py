@@ -70,7 +70,7 @@ class EntryView:
     short_name: str | None
     authors: list[str]
     year: int
-    date: str  # YYYY-MM of the first public version when the metadata cache has it, else the year
+    when: str  # YYYY-MM of the first public version when the metadata cache has it, else the year
     venue: str | None
     type_label: str
     links: list[LinkView]
@@ -140,7 +140,7 @@ def entry_view(
         short_name=e.short_name,
         authors=list(e.authors),
         year=e.year,
-        date=meta.first_version or str(e.year),
+        when=meta.first_version or str(e.year),
         venue=e.venue.label if e.venue else None,
         type_label=name_in(type_label, lang) if type_label else e.type,
         links=[LinkView(kind, words["link_labels"].get(kind, kind), url) for kind, url in e.links.urls],

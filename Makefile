@@ -1,0 +1,33 @@
+# The one recipe for checking alignhub: `make check` is what CI runs, in .ci/run and in
+# .github/workflows/ci.yml alike. Run it after `pip install '.[dev]'` (ruff and mypy come with it).
+PYTHON ?= python
+SITE_DIR ?= $(shell mktemp -d)/site
+
+.PHONY: check lint typecheck test catalog site away
+
+check: lint typecheck test catalog site away
+
+lint:
+	ruff check src tests benchmarks
+
+typecheck:
+	mypy
+
+# The README's test command.
+test:
+	pip install '.[test]' && $(PYTHON) -m pytest
+
+# The real catalog: --strict makes a title that differs from its fetched metadata an error.
+catalog:
+	alignhub validate --strict
+	alignhub build --check
+
+site:
+	NO_MKDOCS_2_WARNING=1 mkdocs build --strict --site-dir "$(SITE_DIR)"
+
+# The installed package on a copy of the catalog without templates/: it must bring its own.
+away:
+	set -e; away="$$(mktemp -d)"; \
+	cp -r entries README.md README.zh-CN.md CONTRIBUTING.md pyproject.toml "$$away/"; \
+	mkdir -p "$$away/schema" && cp schema/entry.schema.json "$$away/schema/"; \
+	cd "$$away" && alignhub validate && alignhub build --check

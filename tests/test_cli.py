@@ -17,7 +17,7 @@ from alignhub.catalog import cache_fingerprint as catalog_fingerprint
 from alignhub.loader import read_tree
 from alignhub.pipeline import load as load_only
 from alignhub.pipeline import save_cache
-from conftest import edit
+from conftest import REPO, edit
 
 DPO = "entries/methods/dpo.yaml"
 
@@ -140,3 +140,23 @@ def test_unchanged_settled_files_are_not_read_again(root: Path, monkeypatch: pyt
     read = sorted(f.path for f in files if f.content is not None)
     assert read == [DPO]
     assert loaded.catalog.by_id["dpo"].entry.summary.en.startswith("Recasts")
+
+
+def test_the_readme_documents_every_command_and_option() -> None:
+    """The README's command reference is written from the parser: every command and every option the
+    CLI accepts is in the committed README (a stale one also fails `alignhub build --check`)."""
+    import argparse
+
+    from alignhub.cli import build_parser
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    parser = build_parser()
+    subcommands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    assert len(subcommands.choices) >= 11
+    for name, sub in subcommands.choices.items():
+        assert f"`alignhub {name}" in readme, name
+        for action in sub._actions:
+            for flag in action.option_strings:
+                if flag.startswith("--") and flag not in ("--help", "--root"):
+                    assert f"`{flag}" in readme, (name, flag)
+    assert "`--root DIR`" in readme and "`--help`" in readme

@@ -11,6 +11,7 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
@@ -76,7 +77,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         pipeline.save_cache(loaded)
         print("nothing was written: fix the problems above first", file=sys.stderr)
         return PROBLEMS
-    outputs = pipeline.generate(loaded, root)
+    outputs = pipeline.generate(loaded, root, commands=command_reference(build_parser()))
     pipeline.save_cache(loaded)
     if args.check:
         stale = pipeline.stale_outputs(outputs, root)
@@ -250,6 +251,46 @@ def build_parser() -> argparse.ArgumentParser:
     metadata_args.add_import_arguments(add("import", cmd_import, metadata_args.IMPORT_HELP))
     metadata_args.add_watch_arguments(add("watch", cmd_watch, metadata_args.WATCH_HELP))
     return parser
+
+
+@dataclass(frozen=True)
+class OptionDoc:
+    usage: str  # "--format bibtex|json|csv|atom"
+    help: str
+
+
+@dataclass(frozen=True)
+class CommandDoc:
+    usage: str  # "alignhub import PATH"
+    help: str
+    options: list[OptionDoc]
+
+
+# Said once for all commands in the README rather than under each.
+_COMMON_OPTIONS = {"--root", "-h", "--help"}
+
+
+def _usage(action: argparse.Action) -> str:
+    value = "|".join(str(c) for c in action.choices) if action.choices else (action.metavar or action.dest.upper())
+    if not action.option_strings:
+        return str(value) + (" ..." if action.nargs in ("+", "*") else "")
+    flag = max(action.option_strings, key=len)
+    return flag if action.nargs == 0 else f"{flag} {value}"
+
+
+def command_reference(parser: argparse.ArgumentParser) -> list[CommandDoc]:
+    """Every command with its arguments and options, as the parser defines them: the README's
+    command reference is written from this, so it cannot miss an option the CLI has."""
+    commands = []
+    for action in parser._subparsers._group_actions if parser._subparsers else []:
+        for name, sub in action.choices.items():  # type: ignore[union-attr]
+            arguments = [a for a in sub._actions if not a.option_strings]
+            options = [a for a in sub._actions if a.option_strings and not _COMMON_OPTIONS & set(a.option_strings)]
+            usage = " ".join(["alignhub", name, *(_usage(a) for a in arguments)])
+            commands.append(CommandDoc(usage, sub.description or "", [
+                OptionDoc(_usage(a), (a.help or "") % {"default": a.default} if a.help else "") for a in options
+            ]))
+    return commands
 
 
 def main(argv: Sequence[str] | None = None) -> int:

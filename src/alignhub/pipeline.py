@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import gc
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from alignhub import fsutil
 from alignhub.catalog import LoadedCatalog, build_catalog, catalog_policy
@@ -70,11 +71,12 @@ def load(root: Path, use_cache: bool = True, workers: int = 1) -> LoadedCatalog:
         return build_catalog(root, taxonomy, use_cache=use_cache, workers=workers, required=required)
 
 
-def generate(loaded: LoadedCatalog, root: Path) -> dict[str, str]:
-    """Every generated file's text, keyed by its path relative to the catalog root (metadata/ merged in)."""
+def generate(loaded: LoadedCatalog, root: Path, commands: Sequence[Any] = ()) -> dict[str, str]:
+    """Every generated file's text, keyed by its path relative to the catalog root (metadata/ merged in);
+    `commands` is the CLI's command reference (`alignhub.cli.command_reference`) for the README."""
     with gc_paused():
         outputs = render_markdown(loaded.catalog, templates_dir(root), loaded.cache, lookup(root, loaded.catalog),
-                                  Store(root).refreshed())
+                                  Store(root).refreshed(), commands)
         outputs[SCHEMA_OUTPUT] = entry_json_schema_text(loaded.catalog.taxonomy)
     return outputs
 

@@ -7,8 +7,9 @@ inject a link, image or HTML) are alignhub.templating's.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
@@ -73,7 +74,7 @@ def render_blocks(
 
 def render_markdown(catalog: Catalog, templates: Path, cache: BuildCache | None = None,
                     metadata: Mapping[str, EntryMetadata] | None = None,
-                    refreshed: str | None = None) -> dict[str, str]:
+                    refreshed: str | None = None, commands: Sequence[Any] = ()) -> dict[str, str]:
     """Every generated markdown file, keyed by its path relative to the catalog root.
 
     `metadata` is `alignhub.metadata.lookup`'s answer and `refreshed` the cache's stamp (YYYY-MM-DD);
@@ -81,7 +82,8 @@ def render_markdown(catalog: Catalog, templates: Path, cache: BuildCache | None 
     """
     env = make_environment(templates, bytecode_dir=cache.folder / "jinja" if cache and cache.enabled else None)
     stamp = _templates_stamp(templates)
-    context = {"catalog": catalog, "taxonomy": catalog.taxonomy, "fields": field_rows(), "refreshed": refreshed}
+    context = {"catalog": catalog, "taxonomy": catalog.taxonomy, "fields": field_rows(), "refreshed": refreshed,
+               "commands": commands}
     outputs = {}
     for name, (page, block_template) in MARKDOWN_OUTPUTS.items():
         blocks = render_blocks(env, block_template, catalog.entries, cache, stamp, metadata) if block_template \

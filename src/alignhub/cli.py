@@ -20,9 +20,9 @@ import jinja2
 from alignhub import __version__, pipeline
 from alignhub.catalog import LoadedCatalog
 from alignhub.config import ConfigError
+from alignhub.errors import UsageError
 from alignhub.loader import ENTRIES_DIR
 from alignhub.metadata import consistency
-from alignhub.metadata.arguments import Misuse
 from alignhub.problems import colour_for, summarize
 from alignhub.schema import entry_json_schema_text
 from alignhub.taxonomy import TaxonomyError
@@ -30,10 +30,6 @@ from alignhub.taxonomy import TaxonomyError
 OK, PROBLEMS, MISUSE = 0, 1, 2
 # The command line runs no threads of its own, so a big cold run may fork one checker per core.
 WORKERS = os.cpu_count() or 1
-
-
-class UsageError(Exception):
-    """The command line names something that cannot work (exit 2)."""
 
 
 def _root(args: argparse.Namespace) -> Path:
@@ -152,37 +148,25 @@ def cmd_links(args: argparse.Namespace) -> int:
 def cmd_enrich(args: argparse.Namespace) -> int:
     from alignhub.metadata import command  # imports the HTTP clients: only for the commands that use them
 
-    try:
-        return command.run_enrich(args, _root(args))
-    except Misuse as err:
-        raise UsageError(str(err)) from None
+    return command.run_enrich(args, _root(args))
 
 
 def cmd_add(args: argparse.Namespace) -> int:
     from alignhub.metadata import command
 
-    try:
-        return command.run_add(args, _root(args))
-    except Misuse as err:
-        raise UsageError(str(err)) from None
+    return command.run_add(args, _root(args))
 
 
 def cmd_import(args: argparse.Namespace) -> int:
     from alignhub.metadata import command
 
-    try:
-        return command.run_import(args, _root(args))
-    except Misuse as err:
-        raise UsageError(str(err)) from None
+    return command.run_import(args, _root(args))
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
     from alignhub.metadata import watch
 
-    try:
-        return watch.run(args, _root(args))
-    except Misuse as err:
-        raise UsageError(str(err)) from None
+    return watch.run(args, _root(args))
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -21,6 +21,7 @@ import yaml
 
 from alignhub import fsutil
 from alignhub.catalog import Catalog, normalized_title
+from alignhub.errors import UsageError
 from alignhub.loader import ENTRIES_DIR, ID_PATTERN
 from alignhub.metadata.arxiv import ArxivSource
 from alignhub.metadata.http import HostUnreachable
@@ -39,10 +40,6 @@ SCHEMA_COMMENT = "# yaml-language-server: $schema=../../schema/entry.schema.json
 DEFAULT_TYPES = {"methods": "method", "datasets": "dataset", "evaluation": "benchmark"}
 FALLBACK_TYPE = "analysis"
 _SLUG_WORDS = 6
-
-
-class AddUsage(Exception):
-    """The command line names a section, topic, type, tag or id that cannot work (exit 2)."""
 
 
 class AddError(Exception):
@@ -68,11 +65,11 @@ class Added:
 
 
 def check_request(request: AddRequest, catalog: Catalog) -> str:
-    """The entry type to use; AddUsage for anything the taxonomy does not know."""
+    """The entry type to use; UsageError for anything the taxonomy does not know."""
     taxonomy = catalog.taxonomy
     section = taxonomy.section_by_id.get(request.section)
     if section is None:
-        raise AddUsage(f"unknown section '{request.section}' ({did_you_mean(request.section, taxonomy.section_ids)})")
+        raise UsageError(f"unknown section '{request.section}' ({did_you_mean(request.section, taxonomy.section_ids)})")
     kind = request.type or DEFAULT_TYPES.get(section.id, FALLBACK_TYPE)
     try:
         taxonomy.check_topic(section.id, request.topic)
@@ -80,11 +77,11 @@ def check_request(request: AddRequest, catalog: Catalog) -> str:
         for tag in request.tags:
             taxonomy.check_tag(tag)
     except TopicElsewhere as err:
-        raise AddUsage(f"{err}, not '{section.id}'") from None
+        raise UsageError(f"{err}, not '{section.id}'") from None
     except ValueError as err:
-        raise AddUsage(str(err)) from None
+        raise UsageError(str(err)) from None
     if request.entry_id is not None and not ID_PATTERN.match(request.entry_id):
-        raise AddUsage(f"'{request.entry_id}' is not a valid entry id (lowercase letters, digits and single hyphens)")
+        raise UsageError(f"'{request.entry_id}' is not a valid entry id (lowercase letters, digits and single hyphens)")
     return kind
 
 
@@ -96,7 +93,7 @@ def _paper(text: str) -> tuple[str, str]:
         forum = openreview_id(text)
         if forum:
             return "openreview", forum
-        raise AddUsage(f"'{text}' is neither an arXiv id ({err}) nor an OpenReview forum id") from None
+        raise UsageError(f"'{text}' is neither an arXiv id ({err}) nor an OpenReview forum id") from None
 
 
 def _ascii_words(text: str) -> list[str]:

@@ -7,11 +7,6 @@ from pathlib import Path
 
 from alignhub.metadata.records import SOURCES
 
-
-class Misuse(Exception):
-    """The command line cannot work (exit 2)."""
-
-
 ENRICH_HELP = ("Fetch arXiv, OpenReview, Semantic Scholar and GitHub metadata into the metadata/ cache "
                "(the only command that asks those APIs).")
 ADD_HELP = "Create entries/<section>/<id>.yaml for an arXiv or OpenReview paper, ready for its summary."

@@ -12,8 +12,8 @@ from typing import TextIO
 from tqdm import tqdm
 
 from alignhub import pipeline
-from alignhub.metadata.add import AddError, AddRequest, AddUsage, add
-from alignhub.metadata.arguments import Misuse
+from alignhub.errors import UsageError
+from alignhub.metadata.add import AddError, AddRequest, add
 from alignhub.metadata.enrich import Enrichment, Progress, UnknownEntry, enrich, select
 from alignhub.metadata.importer import ImportRequest, import_papers
 from alignhub.metadata.listparse import InputError
@@ -42,7 +42,7 @@ def run_enrich(args: argparse.Namespace, root: Path) -> int:
     try:
         entries = select(loaded.catalog, args.ids)
     except UnknownEntry as err:
-        raise Misuse(str(err)) from None
+        raise UsageError(str(err)) from None
     sources = list(dict.fromkeys(args.source or SOURCES))
     result = Enrichment()
     try:
@@ -65,8 +65,6 @@ def run_import(args: argparse.Namespace, root: Path) -> int:
     request = ImportRequest(args.path, args.format, args.section, args.topic, args.mapping, args.dry_run)
     try:
         result = import_papers(root, loaded.catalog, request)
-    except AddUsage as err:
-        raise Misuse(str(err)) from None
     except InputError as err:
         print(f"alignhub import: {err}", file=sys.stderr)
         return 1
@@ -95,8 +93,6 @@ def run_add(args: argparse.Namespace, root: Path) -> int:
     bar = _progress(f"add {args.paper}", 1)
     try:
         added = add(root, loaded.catalog, request, settings, os.environ)
-    except AddUsage as err:
-        raise Misuse(str(err)) from None
     except AddError as err:
         bar.close()
         print(f"alignhub add: {err}", file=sys.stderr)

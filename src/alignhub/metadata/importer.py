@@ -21,13 +21,13 @@ import yaml
 
 from alignhub import fsutil
 from alignhub.catalog import Catalog, normalized_title
+from alignhub.errors import UsageError
 from alignhub.loader import ENTRIES_DIR, ID_PATTERN
 from alignhub.metadata.add import (
     DEFAULT_TYPES,
     FALLBACK_TYPE,
     SCHEMA_COMMENT,
     AddRequest,
-    AddUsage,
     Listed,
     already_listed,
     check_request,
@@ -121,7 +121,7 @@ def _place(paper: Paper, mapping: dict[str, Place], default: Place | None) -> Pl
 def _parse(request: ImportRequest, taxonomy: Taxonomy) -> tuple[str, Parsed]:
     kind = request.format or detect_format(request.path)
     if kind is None:
-        raise AddUsage(f"cannot tell the format of {request.path} from its extension: pass --format markdown|bibtex")
+        raise UsageError(f"cannot tell the format of {request.path} from its extension: pass --format markdown|bibtex")
     text = read_text(request.path)
     if kind == "bibtex":
         return kind, parse_bibtex(text, taxonomy, str(request.path))
@@ -148,7 +148,7 @@ def import_papers(root: Path, catalog: Catalog, request: ImportRequest, today: d
     default = None
     if request.section or request.topic:
         if not (request.section and request.topic):
-            raise AddUsage("--section and --topic go together")
+            raise UsageError("--section and --topic go together")
         check_request(AddRequest("", request.section, request.topic), catalog)
         default = (request.section, request.topic)
     mapping = load_mapping(request.mapping, taxonomy) if request.mapping else {}

@@ -23,8 +23,8 @@ import arxiv
 from alignhub import fsutil, pipeline, similarity
 from alignhub.catalog import Catalog
 from alignhub.config import ConfigError, load_config
+from alignhub.errors import UsageError
 from alignhub.metadata.add import already_listed, listed
-from alignhub.metadata.arguments import Misuse
 from alignhub.metadata.arxiv import ArxivSource
 from alignhub.metadata.http import FetchError
 from alignhub.metadata.records import ArxivRecord
@@ -150,7 +150,7 @@ def _since(args: argparse.Namespace, state: dict[str, Any], settings: WatchSetti
         try:
             return datetime.strptime(args.since, "%Y-%m-%d").replace(tzinfo=timezone.utc)
         except ValueError:
-            raise Misuse(f"--since {args.since}: expected a date as YYYY-MM-DD") from None
+            raise UsageError(f"--since {args.since}: expected a date as YYYY-MM-DD") from None
     if state:
         return datetime.fromisoformat(str(state["last_submitted"]).replace("Z", "+00:00"))
     return now - timedelta(days=settings.days)

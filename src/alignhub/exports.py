@@ -27,8 +27,6 @@ from alignhub.templating import make_environment
 
 FEED_SIZE = 50
 
-# The taxonomy has no venue kinds yet; these venues are journals, cited as @article.
-JOURNALS = frozenset({"TMLR", "JMLR", "TACL", "Nature Machine Intelligence", "ACM Computing Surveys"})
 
 CSV_COLUMNS = (
     "id", "section", "topic", "type", "title", "short_name", "authors", "year", "venue",
@@ -53,9 +51,10 @@ def catalog_order(catalog: Catalog) -> Iterator[CatalogEntry]:
 def bibtex_kind(entry: Entry, taxonomy: Taxonomy) -> str:
     """@misc for preprints and unpublished work, @article in a journal, @inproceedings otherwise."""
     venue = entry.venue
-    if venue is None or (venue.name in taxonomy.venues and taxonomy.venues[venue.name].preprint):
+    info = taxonomy.venues.get(venue.name) if venue else None
+    if venue is None or (info and info.preprint):
         return "misc"
-    return "article" if venue.name in JOURNALS else "inproceedings"
+    return "article" if info and info.journal else "inproceedings"
 
 
 def _with_abstract(record: str, abstract: str | None, tex: Callable[[str], str]) -> str:

@@ -203,6 +203,9 @@ class Links(_Strict):
         return self
 
 
+# A venue's tracks and presentations: the metadata records (alignhub.metadata.records) use the same.
+Track = Literal["main", "findings", "workshop", "datasets-benchmarks"]
+Presentation = Literal["oral", "spotlight", "poster"]
 TRACK_LABELS = {"findings": "Findings", "workshop": "Workshop", "datasets-benchmarks": "Datasets and Benchmarks"}
 
 
@@ -211,11 +214,11 @@ class Venue(_Strict):
 
     name: str = Field(description="Canonical venue name from the taxonomy (aliases such as NIPS are accepted)")
     year: int | None = Field(None, ge=1950, le=2100, description="Year of the conference or journal volume")
-    track: Literal["main", "findings", "workshop", "datasets-benchmarks"] | None = Field(
+    track: Track | None = Field(
         None, description="Track, when not the main one"
     )
     workshop: Title | None = Field(None, description="Workshop name when track is workshop")
-    presentation: Literal["oral", "spotlight", "poster"] | None = Field(
+    presentation: Presentation | None = Field(
         None, description="How the work was presented, when the venue says so"
     )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
@@ -46,8 +47,19 @@ class Section(Label):
 
 
 class VenueInfo(_Strict):
+    """A venue: spellings that mean it, and its kind (a journal is cited as @article, a preprint server
+    is no publication venue at all)."""
+
     aliases: list[str] = []
-    preprint: bool = False
+    kind: Literal["conference", "journal", "workshop", "preprint"] = "conference"
+
+    @property
+    def preprint(self) -> bool:
+        return self.kind == "preprint"
+
+    @property
+    def journal(self) -> bool:
+        return self.kind == "journal"
 
 
 class RiskGroup(Label):

@@ -11,11 +11,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from alignhub.models import Presentation, Track
+
 SourceName = Literal["arxiv", "openreview", "s2", "github"]
 SOURCES: tuple[SourceName, ...] = ("arxiv", "openreview", "s2", "github")
 
-Presentation = Literal["oral", "spotlight", "poster"]
-Track = Literal["main", "findings", "workshop", "datasets-benchmarks"]
 Status = Literal["accepted", "rejected", "withdrawn", "desk-rejected", "submitted", "unknown"]
 
 

@@ -191,6 +191,11 @@ class Links(_Strict):
                 found.append((kind, ID_URLS[kind].format(value) if kind in ID_URLS else value))
         return found
 
+    @cached_property
+    def by_kind(self) -> dict[str, str]:
+        """Every link's full URL by kind (ids as their canonical pages)."""
+        return dict(self.urls)
+
     @property
     def primary(self) -> str:
         """The page a title links to: arXiv, then OpenReview, then DOI, then the paper's own page."""

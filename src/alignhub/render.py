@@ -19,6 +19,7 @@ from alignhub.catalog import Catalog, CatalogEntry
 from alignhub.metadata.lookup import NOTHING, EntryMetadata
 from alignhub.schema import field_rows
 from alignhub.templating import make_environment, template_path
+from alignhub.words import interface_words
 
 # The generated markdown files, the template each one comes from, and the template of its
 # per-entry blocks (rendered once per entry and cached, so one edit re-renders one block).
@@ -82,6 +83,7 @@ def render_markdown(catalog: Catalog, templates: Path, cache: BuildCache | None 
     """
     env = make_environment(templates, bytecode_dir=cache.folder / "jinja" if cache and cache.enabled else None)
     stamp = _templates_stamp(templates)
+    env.globals["words"] = interface_words(templates)  # link labels, shared with the site
     context = {"catalog": catalog, "taxonomy": catalog.taxonomy, "fields": field_rows(), "refreshed": refreshed,
                "commands": commands}
     outputs = {}

@@ -30,8 +30,8 @@ from alignhub.site import charts, urls
 from alignhub.site.index import filter_index_json
 from alignhub.site.search import entry_document
 from alignhub.site.views import name_in, section_views
-from alignhub.site.words import LANGUAGES, interface_words
 from alignhub.templating import make_environment, template_file
+from alignhub.words import LANGUAGES, interface_words
 
 NEWEST = 10
 STATIC_ASSETS = ("alignhub.css", "filter.js")

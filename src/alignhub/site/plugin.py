@@ -48,9 +48,9 @@ from alignhub.resources import templates_dir
 from alignhub.site import search, urls
 from alignhub.site.config import AlignhubConfig
 from alignhub.site.pages import ZH_TAG, Site, SiteOptions, render_site
-from alignhub.site.words import interface_words
 from alignhub.taxonomy import TaxonomyError
 from alignhub.templating import SITE_TEMPLATES, template_path
+from alignhub.words import interface_words
 
 THEME_OVERRIDES = "theme"
 log = logging.getLogger("mkdocs.plugins.alignhub")
@@ -219,7 +219,7 @@ class AlignhubPlugin(BasePlugin[AlignhubConfig]):
         if not self.config.enabled:
             return server
         server.watch(str(self.root / ENTRIES_DIR))
-        server.watch(str(templates_dir(self.root) / SITE_TEMPLATES))
+        server.watch(str(templates_dir(self.root)))  # the site templates and strings.yaml
         if (self.root / METADATA_DIR).is_dir():
             server.watch(str(self.root / METADATA_DIR))
         return server

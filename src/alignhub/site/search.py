@@ -26,7 +26,7 @@ from alignhub import fsutil
 from alignhub.catalog import Catalog
 from alignhub.site import urls
 from alignhub.site.views import EntryView
-from alignhub.site.words import Words
+from alignhub.words import Words
 
 INDEX = "search/search_index.json"
 # Connectors that join two terms inside a Chinese label: 评估与伦理 is two words, not one.

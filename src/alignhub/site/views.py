@@ -13,8 +13,8 @@ from datetime import date
 from alignhub.catalog import Catalog, CatalogEntry
 from alignhub.metadata.lookup import NOTHING, EntryMetadata, RepoStatus
 from alignhub.site.urls import localized, paper_page, section_page
-from alignhub.site.words import Words
 from alignhub.taxonomy import Label
+from alignhub.words import Words
 
 
 def name_in(label: Label, lang: str) -> str:

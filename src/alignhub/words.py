@@ -1,7 +1,5 @@
-"""The site's interface words, per language, from `templates/site/strings.yaml`.
-
-Entry text never lives there: it comes from entries/. The Jinja environment of the site is
-alignhub.templating's (`make_environment(templates, html=True)`).
+"""Interface words per language, from `templates/strings.yaml`: the site's, and the link labels the
+READMEs share with it. Entry text never lives there: it comes from entries/.
 """
 
 from __future__ import annotations
@@ -12,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from alignhub.templating import SITE_TEMPLATES, template_file
+from alignhub.templating import template_file
 
 STRINGS_FILE = "strings.yaml"
 LANGUAGES = ("en", "zh")
@@ -42,6 +40,6 @@ def _strings_cached(path: Path, mtime_ns: int) -> dict[str, Words]:
 
 
 def interface_words(templates: Path) -> dict[str, Words]:
-    """The interface words per language from `templates/site/strings.yaml`."""
-    path = template_file(templates, f"{SITE_TEMPLATES}/{STRINGS_FILE}")
+    """The interface words per language from `templates/strings.yaml`."""
+    path = template_file(templates, STRINGS_FILE)
     return _strings_cached(path, path.stat().st_mtime_ns)

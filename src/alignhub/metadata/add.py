@@ -21,7 +21,7 @@ import yaml
 
 from alignhub import fsutil
 from alignhub.catalog import Catalog, normalized_title
-from alignhub.loader import ENTRIES_DIR, ID_PATTERN
+from alignhub.loader import ENTRIES_DIR, ID_PATTERN, MAX_ENTRY_BYTES
 from alignhub.metadata.arxiv import ArxivSource
 from alignhub.metadata.ids import openreview_id, split_arxiv
 from alignhub.metadata.openreview import OpenReviewSource
@@ -136,7 +136,7 @@ def _listed(root: Path, catalog: Catalog) -> list[tuple[str, str | None, str | N
         if shown in known:
             continue
         try:
-            data, _ = parse_document(path.read_bytes())
+            data, _ = parse_document(fsutil.read_regular(path, MAX_ENTRY_BYTES))  # a FIFO must not hang `add`
         except OSError:
             continue
         if not isinstance(data, dict):

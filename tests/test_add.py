@@ -194,3 +194,11 @@ def test_an_entry_id_already_taken_gets_a_number(root: Path, api: FakeApis, cli)
 def test_short_name_and_entry_id_come_from_the_title(title: str, short: str | None, entry_id: str) -> None:
     assert short_name(title) == short
     assert slug(title, short_name(title)) == entry_id
+
+
+def test_add_is_not_hung_by_a_fifo_under_entries(root: Path, api: FakeApis, cli) -> None:
+    import os
+
+    os.mkfifo(root / "entries" / "methods" / "waiting.yaml")  # add reads unfinished entries: hung here before
+    code, out = cli("add", "2310.12773", *MULTI, "--root", str(root))
+    assert code == 0, out

@@ -63,6 +63,12 @@ def _pydantic_problem(source: SourceFile, error: Any) -> Problem:
         return Problem(source.path, line, col, dotted, f"YAML read this value as the boolean {str(value).lower()}",
                        "unquoted yes, no, on, off, true and false are booleans in YAML: "
                        "put the value in quotes, e.g. 'NO'")
+    if loc == ("venue",) and isinstance(value, str | int | float):
+        words = str(value).split()
+        year = next((w for w in words if w.isdigit() and len(w) == 4), "2024")
+        name = " ".join(w for w in words if w != year) or "NeurIPS"
+        return Problem(source.path, line, col, dotted, "the venue is written as fields, not one text",
+                       f"write venue: {{name: {name}, year: {year}}}")
     if kind.startswith(("date_", "datetime_")):
         shown = value.isoformat() if hasattr(value, "isoformat") else value
         return Problem(source.path, line, col, dotted, f"{shown!r} is not a date",

@@ -22,7 +22,7 @@ import yaml
 from alignhub import fsutil
 from alignhub.catalog import Catalog, normalized_title
 from alignhub.errors import UsageError
-from alignhub.loader import ENTRIES_DIR, ID_PATTERN
+from alignhub.loader import ENTRIES_DIR, ID_PATTERN, MAX_ENTRY_BYTES
 from alignhub.metadata.arxiv import ArxivSource
 from alignhub.metadata.http import HostUnreachable
 from alignhub.metadata.ids import openreview_id, split_arxiv
@@ -144,7 +144,7 @@ def listed(root: Path, catalog: Catalog) -> list[Listed]:
         if shown in known:
             continue
         try:
-            data, _ = parse_document(path.read_bytes())
+            data, _ = parse_document(fsutil.read_regular(path, MAX_ENTRY_BYTES))  # a FIFO must not hang `add`
         except OSError:
             continue
         if not isinstance(data, dict):

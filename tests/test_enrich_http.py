@@ -8,26 +8,22 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-import requests
 
-from alignhub.metadata.http import FetchError, HostUnreachable, Session, retry_after
+from alignhub.httppolicy import retry_after_seconds
+from alignhub.metadata.http import FetchError, HostUnreachable, Session
 from alignhub.metadata.settings import HttpSettings
 from fixtures.api.fakeapi import FakeApis, Reply, summary
 
 
-def response_with(retry: str) -> requests.Response:
-    response = requests.Response()
-    response.headers["Retry-After"] = retry
-    return response
-
-
 def test_retry_after_in_seconds_or_as_an_http_date() -> None:
-    now = datetime(2026, 11, 22, 8, 0, 0, tzinfo=timezone.utc)
-    assert retry_after(response_with("120"), now) == 120.0
-    assert retry_after(response_with("Sun, 22 Nov 2026 08:01:30 GMT"), now) == 90.0
-    assert retry_after(response_with("Sun, 22 Nov 2026 07:59:00 GMT"), now) == 0.0  # already past
-    assert retry_after(response_with("soon"), now) is None
-    assert retry_after(requests.Response(), now) is None
+    now = datetime(2026, 11, 22, 8, 0, 0, tzinfo=timezone.utc).timestamp()
+    assert retry_after_seconds("120", now) == 120.0
+    assert retry_after_seconds("1.5", now) == 1.5
+    assert retry_after_seconds("Sun, 22 Nov 2026 08:01:30 GMT", now) == 90.0
+    assert retry_after_seconds("Sun, 22 Nov 2026 07:59:00 GMT", now) == 0.0  # already past
+    assert retry_after_seconds("Sun, 22 Nov 2026 08:01:30", now) == 90.0  # no zone: UTC
+    assert retry_after_seconds("soon", now) is None
+    assert retry_after_seconds(None, now) is None and retry_after_seconds("", now) is None
 
 
 def test_retry_after_as_a_date_is_honoured(api: FakeApis) -> None:

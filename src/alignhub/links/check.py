@@ -20,11 +20,11 @@ import ssl
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from email.utils import parsedate_to_datetime
 
 import aiohttp
 from yarl import URL
 
+from alignhub.httppolicy import RATE_LIMIT_STATUSES, RETRY_STATUSES, backoff_seconds, retry_after_seconds
 from alignhub.links.observation import OUT_OF_TIME, RATE_LIMITED, Observation
 from alignhub.links.settings import LinkSettings
 
@@ -62,22 +62,6 @@ class _Answer:
     retry_after: float | None = None
     error: str = ""
     attempts: int = 0
-
-
-def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP date; None if unreadable."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when is None or when.tzinfo is None:
-        return None
-    return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
 
 def _describe(err: BaseException) -> str:
@@ -173,13 +157,13 @@ class Checker:
             answer.attempts = attempt
             if answer.error in (RATE_LIMITED, OUT_OF_TIME):
                 return answer
-            retryable = answer.error not in _FINAL_ERRORS or answer.code in settings.retry_statuses
+            retryable = answer.error not in _FINAL_ERRORS or answer.code in RETRY_STATUSES
             if method == "HEAD" and answer.error == "timeout":
                 retryable = False
             if not retryable or attempt > settings.retries:
                 return answer
-            delay = settings.backoff * 2 ** (attempt - 1)
-            if answer.retry_after is not None and answer.code in (429, 503):
+            delay = backoff_seconds(settings.backoff, attempt - 1)
+            if answer.retry_after is not None and answer.code in RATE_LIMIT_STATUSES:
                 delay = min(answer.retry_after, settings.max_retry_after)
                 if answer.code == 503 or burst:
                     # The whole host is asked to wait, not only this URL.

@@ -11,12 +11,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
-from alignhub import __version__
 from alignhub.config import ConfigError
+from alignhub.httppolicy import USER_AGENT
 from alignhub.suggest import did_you_mean
 
 FORMATS = ("table", "markdown", "json")
-DEFAULT_USER_AGENT = f"alignhub-links/{__version__} (+https://github.com/alignhub/alignhub)"
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$")
 _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 _RANGE = re.compile(r"^\s*(\d{3})\s*(?:(?:-|\.\.)\s*(\d{3}))?\s*$")
@@ -97,12 +96,10 @@ class LinkSettings:
     exclude: tuple[re.Pattern[str], ...] = ()  # URLs matching one of these are never checked
     cache_ttl: float = 86400.0  # seconds a result stays fresh in the cache
     use_cache: bool = True
-    user_agent: str = DEFAULT_USER_AGENT
+    user_agent: str = USER_AGENT
     # HEAD answers that may mean "ask me with GET" rather than "this page is missing": some servers
     # answer HEAD with 404 or 400 while the page is there (a hanging HEAD is asked again with GET too).
     head_refused: frozenset[int] = frozenset({400, 403, 404, 405, 501})
-    # Answers worth another try: the server is busy or briefly broken.
-    retry_statuses: frozenset[int] = frozenset({408, 429, 500, 502, 503, 504})
 
     def for_host(self, host: str) -> tuple[int, float]:
         """(requests in flight, interval) for `host`: its own override, or its parent domain's, or the defaults."""

@@ -16,21 +16,17 @@ import re
 import socket
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
-from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 import requests
 import urllib3.exceptions
 
-from alignhub import __version__
+from alignhub.httppolicy import RETRY_STATUSES, USER_AGENT, backoff_seconds, retry_after_seconds
 from alignhub.metadata.outcomes import SourceUnavailable
 from alignhub.metadata.settings import HttpSettings
 
-RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 DROPPED = "the connection was dropped before an answer"
-USER_AGENT = f"alignhub/{__version__} (catalog metadata; python-requests)"
 
 
 def short_url(url: str, limit: int = 160) -> str:
@@ -98,22 +94,6 @@ def unreachable_reason(err: BaseException) -> str | None:
     return None
 
 
-def retry_after(response: requests.Response, now: datetime | None = None) -> float | None:
-    """Seconds the server asks us to wait, from ``Retry-After`` as a number or an HTTP date."""
-    value = response.headers.get("Retry-After", "").strip()
-    if not value:
-        return None
-    if re.fullmatch(r"\d+(\.\d+)?", value):
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
-
-
 def _connection_reason(err: Exception) -> str:
     """The OS's words ("Connection refused") rather than urllib3's nested repr."""
     match = re.search(r"\[Errno -?\d+\] ([^'\")\]]+)", str(err))
@@ -179,7 +159,7 @@ class Session(requests.Session):
                     return response
                 status = response.status_code
                 problem = f"HTTP {status} {response.reason or ''}".rstrip()
-                wait = retry_after(response)
+                wait = retry_after_seconds(response.headers.get("Retry-After"))
                 if wait is not None and wait > self.settings.max_wait:
                     raise FetchError(shown, f"{problem}: the server asks to wait {wait:.0f} s, longer than the "
                                             f"{self.settings.max_wait:g} s allowed (ALIGNHUB_HTTP_MAX_WAIT)",
@@ -188,7 +168,7 @@ class Session(requests.Session):
                 tries = "1 try" if attempt == 0 else f"{attempt + 1} tries"
                 raise FetchError(shown, f"{problem} ({tries})", connection=connection, status=status)
             if wait is None:
-                wait = min(self.settings.backoff * 2**attempt, self.settings.max_wait)
+                wait = min(backoff_seconds(self.settings.backoff, attempt), self.settings.max_wait)
             self.sleep(wait)
             attempt += 1
 

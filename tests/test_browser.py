@@ -6,6 +6,7 @@ host other than 127.0.0.1 for anything. Screenshots go to tests/artifacts/ (kept
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import re
@@ -40,24 +41,26 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def _serve(site: Path) -> tuple[http.server.ThreadingHTTPServer, threading.Thread, str]:
+@contextlib.contextmanager
+def _served(site: Path) -> Iterator[str]:
+    """`site` served on 127.0.0.1 for as long as the block runs; yields its base URL."""
     handler = functools.partial(_QuietHandler, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    return server, thread, f"http://127.0.0.1:{server.server_address[1]}/"
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
 
 
 @pytest.fixture(scope="module")
 def base_url(make_site_root: Callable[..., Path], build_site: Callable[[Path], Path]) -> Iterator[str]:
     """The site of the fixture catalog plus the markup probe, served on 127.0.0.1."""
-    server, thread, url = _serve(build_site(make_site_root(probe=True)))
-    try:
+    with _served(build_site(make_site_root(probe=True))) as url:
         yield url
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 @pytest.fixture(scope="module")
@@ -68,13 +71,8 @@ def catalog_url(tmp_path_factory: pytest.TempPathFactory, build_site: Callable[[
     for part in ("entries", "templates", "docs"):
         shutil.copytree(REPO / part, root / part)
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    server, thread, url = _serve(build_site(root))
-    try:
+    with _served(build_site(root)) as url:
         yield url
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 @pytest.fixture(scope="module")

@@ -11,8 +11,10 @@ Events, each with one job:
 - on_nav:    build the Chinese navigation from the same structure.
 - on_env:    give the theme `alignhub_shared`, where entry pages keep the parts of the page they all
              share (the navigation), rendered once per build.
+- on_page_markdown: give each page its language and its counterpart in the other language.
 - on_page_content: put the HTML kept for each page's slots in place (see alignhub.site.pages).
-- on_page_context: give each page its language and its counterpart in the other language.
+- on_page_context: Chinese pages get the Chinese nav and site name; generated pages' tags stay out
+             of the search index.
 - on_post_build: split the search index by language; write zh/sitemap.xml, which Material's
              language selector asks for.
 - on_serve:  rebuild when an entry (or the metadata cache) changes.

@@ -165,7 +165,7 @@ def test_s2_batch_with_a_null_for_an_unknown_paper(root: Path, api: FakeApis) ->
     outcomes = client.fetch_batch(["2305.18290", "2105.14111", "doi:10.18653/v1/2022.acl-long.229"])
     request = api.requests()[0]
     assert (request.method, request.path) == ("POST", "/s2/graph/v1/paper/batch")
-    assert request.arg("fields") == "title,venue,year,citationCount,externalIds"
+    assert request.arg("fields") == "title,venue,year,citationCount,externalIds,references.externalIds"
     assert request.json() == {"ids": ["ARXIV:2305.18290", "ARXIV:2105.14111", "DOI:10.18653/v1/2022.acl-long.229"]}
     dpo = outcomes["2305.18290"]
     assert isinstance(dpo, Fetched) and isinstance(dpo.record, S2Record)

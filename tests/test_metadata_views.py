@@ -64,7 +64,9 @@ def test_the_exports_carry_the_abstract_and_the_figures(enriched: Path, cli) -> 
     records = {r["id"]: r for r in json.loads(files["json"])["entries"]}
     assert records["dpo"]["metadata"] == {
         "abstract": records["dpo"]["metadata"]["abstract"], "first_version": "2023-05", "citations": 4213,
-        "repo": {"stars": 2870, "archived": False, "pushed": "2024-08-15"}}
+        "repo": {"stars": 2870, "archived": False, "pushed": "2024-08-15"},
+        "cited_by": ["kto", "odpo"]}  # KTO's and ODPO's Semantic Scholar references name DPO
+    assert records["kto"]["metadata"]["cites"] == ["dpo"]
     assert records["dpo"]["metadata"]["abstract"].startswith("While large-scale unsupervised language models")
     rows = {row["id"]: row for row in csv.DictReader(io.StringIO(files["csv"].decode()))}
     assert (rows["leace"]["code_stars"], rows["leace"]["code_archived"]) == ("241", "yes")
@@ -128,6 +130,10 @@ def test_entry_pages_show_what_the_cache_adds(root: Path, api: FakeApis, cli) ->
     assert '<span class="ah-paper__citations">4.2k citations</span>' in page
     assert 'Code <span class="ah-stars">★ 2.9k</span></a>' in page
     assert '<details class="abstract ah-abstract">' in page
+    cited_by = page[page.index("Cited by, in this catalog"):page.index("Related in this catalog")]
+    assert '<a href="../kto/">KTO: Model Alignment as Prospect Theoretic Optimization</a>' in cited_by
+    assert '<a href="../odpo/">ODPO: Direct Preference Optimization with an Offset</a>' in cited_by
+    assert "Cites, in this catalog" not in page  # DPO cites no other entry of this catalog
     assert '<option value="citations">' in all_page and '<option value="citations">' not in bare_all
     assert '"c":4' in index and '"c":' not in bare_index
 

@@ -84,7 +84,7 @@ def to_bibtex(catalog: Catalog, templates: Path, metadata: Metadata | None = Non
 
 def metadata_record(meta: EntryMetadata) -> dict[str, Any]:
     """The fetched fields that are known, as JSON data (an empty dict when the cache knows nothing)."""
-    data = {k: v for k, v in dataclasses.asdict(meta).items() if v is not None}
+    data = {k: v for k, v in dataclasses.asdict(meta).items() if v is not None and v != ()}
     for nested in ("repo", "decision"):
         if nested in data:
             data[nested] = {k: v for k, v in data[nested].items() if v is not None}

@@ -12,12 +12,12 @@ every entry, which every view renders exactly as before the cache existed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
 
 from alignhub.catalog import Catalog, CatalogEntry
-from alignhub.metadata.ids import entry_keys
+from alignhub.metadata.ids import entry_keys, s2_key
 from alignhub.metadata.records import ArxivRecord, GitHubRecord, OpenReviewRecord, Record, S2Record
 from alignhub.metadata.store import Store
 from alignhub.models import Venue
@@ -52,6 +52,8 @@ class EntryMetadata:
     citations: int | None = None  # Semantic Scholar's count
     repo: RepoStatus | None = None
     decision: Decision | None = None
+    cites: tuple[str, ...] = ()  # ids of the catalog entries this paper cites (Semantic Scholar)
+    cited_by: tuple[str, ...] = ()  # ids of the catalog entries that cite it
 
     @property
     def empty(self) -> bool:
@@ -121,4 +123,23 @@ def lookup(root: Path, catalog: Catalog) -> dict[str, EntryMetadata]:
             if record is not None:
                 found[source] = record
         result[item.id] = merge(item, found, catalog.taxonomy) if found else NOTHING
+    return _with_citations(result, catalog, records.get("s2", {}))
+
+
+def _with_citations(result: dict[str, EntryMetadata], catalog: Catalog,
+                    s2: dict[str, Record]) -> dict[str, EntryMetadata]:
+    """Which catalog entries each entry cites and is cited by, from Semantic Scholar's references."""
+    by_key = {key: item.id for item in catalog.entries if (key := s2_key(item.entry))}
+    cites: dict[str, set[str]] = {}
+    for item in catalog.entries:
+        record = s2.get(s2_key(item.entry) or "")
+        if isinstance(record, S2Record):
+            cites[item.id] = {by_key[k] for k in record.references if k in by_key and by_key[k] != item.id}
+    cited_by: dict[str, set[str]] = {}
+    for citing, cited in cites.items():
+        for entry_id in cited:
+            cited_by.setdefault(entry_id, set()).add(citing)
+    for entry_id in set(cites) | set(cited_by):
+        result[entry_id] = replace(result[entry_id], cites=tuple(sorted(cites.get(entry_id, ()))),
+                                   cited_by=tuple(sorted(cited_by.get(entry_id, ()))))
     return result

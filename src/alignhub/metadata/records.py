@@ -94,6 +94,9 @@ class S2Record(_Record):
     venue: str | None
     year: int | None
     citations: int | None
+    # What the paper cites, as our cache keys (arXiv id, else doi:<DOI>), sorted: which of them are
+    # catalog entries is the views' business (lookup's `cites` / `cited_by`).
+    references: list[str] = []
 
 
 class GitHubRecord(_Record):

@@ -1,4 +1,4 @@
-"""Semantic Scholar citation counts: one ``POST /paper/batch`` for up to 500 papers.
+"""Semantic Scholar citation counts and references: one ``POST /paper/batch`` for up to 500 papers.
 
 The answer is a list in the order of the ids sent, with ``null`` for a paper Semantic Scholar does
 not know. Papers are asked for by arXiv id (without version), else by DOI.
@@ -16,12 +16,24 @@ from alignhub.metadata.outcomes import Failed, Fetched, NotFound, Outcome
 from alignhub.metadata.records import S2Record
 from alignhub.metadata.settings import Settings
 
-FIELDS = "title,venue,year,citationCount,externalIds"
+FIELDS = "title,venue,year,citationCount,externalIds,references.externalIds"
 
 
 def s2_id(key: str) -> str:
     """Our cache key → the id Semantic Scholar takes: ``ARXIV:2305.18290`` or ``DOI:10.…``."""
     return f"DOI:{key[len('doi:'):]}" if key.startswith("doi:") else f"ARXIV:{key}"
+
+
+def _reference_keys(paper: Mapping[str, Any]) -> list[str]:
+    """The cited papers our cache can name (an arXiv id, else a DOI), sorted and without repeats."""
+    keys = set()
+    for cited in paper.get("references") or []:
+        ids = (cited or {}).get("externalIds") or {}
+        if ids.get("ArXiv"):
+            keys.add(str(ids["ArXiv"]))
+        elif ids.get("DOI"):
+            keys.add(f"doi:{str(ids['DOI']).lower()}")
+    return sorted(keys)
 
 
 def to_record(key: str, paper: Mapping[str, Any]) -> S2Record:
@@ -32,6 +44,7 @@ def to_record(key: str, paper: Mapping[str, Any]) -> S2Record:
         venue=(str(paper["venue"]).strip() or None) if paper.get("venue") else None,
         year=paper.get("year"),
         citations=paper.get("citationCount"),
+        references=_reference_keys(paper),
     )
 
 

@@ -83,6 +83,8 @@ class EntryView:
     tags: list[TagView]
     related: list[RelatedView]
     similar: list[RelatedView]
+    cites: list[RelatedView]  # catalog entries this paper cites (from metadata/)
+    cited_by: list[RelatedView]  # catalog entries that cite it
     added: date
 
     @property
@@ -153,6 +155,8 @@ def entry_view(
         tags=[TagView(tag, name_in(taxonomy.tag_labels[tag], lang)) for tag in e.tags if tag in taxonomy.tag_labels],
         related=_linked(catalog, e.related, lang),
         similar=_linked(catalog, similar.get(item.id, []), lang),
+        cites=_linked(catalog, list(meta.cites), lang),
+        cited_by=_linked(catalog, list(meta.cited_by), lang),
         added=e.added,
     )
 

@@ -335,3 +335,19 @@ def test_sort_control_orders_the_list_and_the_url_keeps_it(visit: Visit) -> None
         "() => [document.activeElement.name, getComputedStyle(document.activeElement).outlineStyle]")
     assert focused[0] == "sort" and focused[1] not in ("", "none"), focused
     visit.assert_clean()
+
+
+def test_a_long_author_list_folds_so_the_summary_shows_on_a_phone(phone: Visit) -> None:
+    entry = next(item for item in _catalog().entries if len(item.entry.authors) > 30)
+    phone.open(f"papers/{entry.id}/")
+    more = phone.page.locator("details.ah-paper__authors .ah-more")
+    assert more.inner_text() == f"and {len(entry.entry.authors) - 10} more"
+    summary = phone.page.locator(".ah-paper__summary").bounding_box()
+    assert summary is not None and summary["y"] < 844, summary  # in the first screen
+    authors = phone.page.locator("details.ah-paper__authors")
+    last = entry.entry.authors[-1]
+    assert authors.evaluate("d => d.open") is False and last not in authors.inner_text()  # folded: not shown
+    more.click()
+    assert authors.evaluate("d => d.open") is True and last in authors.inner_text()
+    phone.shoot("paper-phone")
+    phone.assert_clean()

@@ -177,7 +177,9 @@ def test_each_language_searches_its_own_pages_one_document_per_entry(built: tupl
     assert dpo["sn"] == "DPO" and dpo["title"].startswith("DPO: Direct Preference Optimization")
     assert "Rewrites the KL-regularised RLHF objective" in dpo["text"]
     assert "@inproceedings" not in dpo["text"]  # BibTeX and links stay out of the index
+    assert "While large-scale unsupervised" in dpo["text"]  # the cached abstract is searchable in English
     zh_dpo = next(d for d in chinese["docs"] if d["location"] == "papers/dpo/")
+    assert "While large-scale" not in zh_dpo["text"] and "Rafailov" not in zh_dpo["text"]  # a small Chinese index
     assert "\u200b偏好优化\u200b" in zh_dpo["text"]  # the catalog's own term, one token
     html = read(site, "zh/index.html")
     assert 'config.base = config.base + "/zh/";' in html

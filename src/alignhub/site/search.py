@@ -83,11 +83,14 @@ def entry_document(e: EntryView, t: Words, lang: str, use_directory_urls: bool =
     """The search document of an entry's page, as Material's plugin would index it (text as <p> blocks,
     escaped as Material escapes: quotes left as they are), its location relative to its language's site."""
     paragraphs = [f"{e.section_name} › {e.topic_name}"]
-    if e.authors and lang == "en":  # the Chinese page shows them too, but the English index finds names
+    # Authors and the (English) abstract are searched on the English site only: the Chinese index
+    # stays small (an abstract is most of an entry's text) and Chinese readers search Chinese words.
+    english = lang == "en"
+    if e.authors and english:
         paragraphs.append(", ".join(e.authors))
     paragraphs.append(" · ".join(filter(None, [e.venue, e.when, e.type_label])))
     paragraphs.append(e.summary)
-    if e.abstract:
+    if e.abstract and english:
         paragraphs.append(e.abstract)
     if e.tags:
         paragraphs.append(f"{t['tags_label']}: " + " ".join(tag.label for tag in e.tags))

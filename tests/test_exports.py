@@ -156,3 +156,15 @@ def test_export_command_rejects_an_unknown_format(root: Path, cli: Callable[...,
     code, output = cli("export", "--root", str(root), "--format", "docx")
     assert code == 2
     assert "invalid choice: 'docx'" in output
+
+
+def test_newest_additions_of_one_day_show_the_most_recent_work_first() -> None:
+    from conftest import REPO
+
+    catalog = load(REPO).catalog
+    shown = exports.newest(catalog, 10)
+    day = shown[0].entry.added
+    same_day = [i for i in catalog.entries if i.entry.added == day]
+    assert len(same_day) > 10  # the catalog grew by a batch that day
+    assert [i.entry.year for i in shown] == sorted((i.entry.year for i in shown), reverse=True)
+    assert shown[0].entry.year == max(i.entry.year for i in same_day)

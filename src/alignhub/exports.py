@@ -153,10 +153,11 @@ def to_csv(catalog: Catalog, metadata: Metadata | None = None) -> str:
 
 
 def newest(catalog: Catalog, size: int) -> list[CatalogEntry]:
-    """The `size` most recently added entries, newest first (ties by title, then id)."""
+    """The `size` most recently added entries, newest first; among those added the same day the most
+    recent work first (a batch of additions shows its 2025 papers before its 2017 ones), then by title."""
     return sorted(
         catalog.entries,
-        key=lambda i: (-i.entry.added.toordinal(), i.entry.title.casefold(), i.id),
+        key=lambda i: (-i.entry.added.toordinal(), -i.entry.year, i.entry.title.casefold(), i.id),
     )[:size]
 
 

@@ -31,7 +31,7 @@ from alignhub.site.index import filter_index_json
 from alignhub.site.search import entry_document
 from alignhub.site.views import name_in, section_views
 from alignhub.templating import make_environment, template_file
-from alignhub.words import LANGUAGES, interface_words
+from alignhub.words import Words, interface_words
 
 NEWEST = 10
 STATIC_ASSETS = ("alignhub.css", "filter.js")
@@ -119,53 +119,63 @@ def render_site(
     """
     options = options or SiteOptions()
     metadata = metadata or {}
-    env = make_environment(templates, html=True)
-    words = interface_words(templates)
     bibtex = exports.bibtex_records(catalog, templates, metadata)
-    newest = exports.newest(catalog, options.newest)
-    similar = related_entries(catalog, {key: meta.abstract for key, meta in metadata.items() if meta.abstract})
     site = Site()
+    render = functools.partial(
+        _render_language, site, make_environment(templates, html=True), catalog, metadata, options, bibtex,
+        related_entries(catalog, {key: meta.abstract for key, meta in metadata.items() if meta.abstract}),
+    )
+    for lang, words in interface_words(templates).items():
+        render(lang, words)
+    _add_files(site, catalog, templates, metadata, options, bibtex)
+    return site
+
+
+def _render_language(
+    site: Site, env: jinja2.Environment, catalog: Catalog, metadata: Mapping[str, EntryMetadata],
+    options: SiteOptions, bibtex: Mapping[str, str], similar: Mapping[str, list[str]], lang: str, t: Words,
+) -> None:
+    """Every page of one language, its entry pages' search documents and its nav."""
+    sections = section_views(catalog, lang, t, bibtex, metadata, similar)
+    by_id = {e.id: e for s in sections for topic in s.topics for e in topic.entries}
     topics_total = sum(len(s.topics) for s in catalog.taxonomy.sections)
+    common = {
+        "lang": lang,
+        "t": t,
+        "catalog": catalog,
+        "sections": sections,
+        "urls": urls,
+        "zh_tag": ZH_TAG,
+        "counts": {"entries": len(catalog.entries), "sections": len(sections), "topics": topics_total},
+    }
+    render = functools.partial(_render_page, site, env, common, options)
+    render(urls.HOME, "home.md.j2", newest=[by_id[item.id] for item in exports.newest(catalog, options.newest)])
+    render(urls.ALL, "all.md.j2", choices=_options_for(catalog, lang),
+           cited=any(meta.citations is not None for meta in metadata.values()),
+           words_json=json.dumps({k: t[k] for k in ("shown", "no_match", "any")}, ensure_ascii=False))
+    for section in sections:
+        render(urls.section_page(section.id), "section.md.j2", section=section)
+    site.search_docs[lang] = []
+    for entry_id in sorted(by_id):
+        render(urls.paper_page(entry_id), "paper.md.j2", e=by_id[entry_id])
+        site.entry_pages.add(urls.localized(urls.paper_page(entry_id), lang))
+        site.search_docs[lang].append(entry_document(by_id[entry_id], t, lang, options.use_directory_urls))
+    render(urls.STATS, "stats.md.j2", years=charts.year_chart(catalog, lang), grid=charts.topic_chart(catalog, lang))
+    render(urls.TAGS, "tags.md.j2")
+    render(urls.DOWNLOADS, "downloads.md.j2")
+    site.nav[lang] = [
+        urls.localized(urls.HOME, lang),
+        urls.localized(urls.ALL, lang),
+        {t["sections"]: [s.page for s in sections]},
+        urls.localized(urls.STATS, lang),
+        urls.localized(urls.TAGS, lang),
+        urls.localized(urls.DOWNLOADS, lang),
+    ]
 
-    for lang in LANGUAGES:
-        t = words[lang]
-        sections = section_views(catalog, lang, t, bibtex, metadata, similar)
-        by_id = {e.id: e for s in sections for topic in s.topics for e in topic.entries}
-        common = {
-            "lang": lang,
-            "t": t,
-            "catalog": catalog,
-            "sections": sections,
-            "urls": urls,
-            "zh_tag": ZH_TAG,
-            "counts": {"entries": len(catalog.entries), "sections": len(sections), "topics": topics_total},
-        }
 
-        render = functools.partial(_render_page, site, env, common, options)
-        render(urls.HOME, "home.md.j2", newest=[by_id[item.id] for item in newest])
-        render(urls.ALL, "all.md.j2", choices=_options_for(catalog, lang),
-               cited=any(meta.citations is not None for meta in metadata.values()),
-               words_json=json.dumps({k: t[k] for k in ("shown", "no_match", "any")}, ensure_ascii=False))
-        for section in sections:
-            render(urls.section_page(section.id), "section.md.j2", section=section)
-        site.search_docs[lang] = []
-        for entry_id in sorted(by_id):
-            render(urls.paper_page(entry_id), "paper.md.j2", e=by_id[entry_id])
-            site.entry_pages.add(urls.localized(urls.paper_page(entry_id), lang))
-            site.search_docs[lang].append(entry_document(by_id[entry_id], t, lang, options.use_directory_urls))
-        render(urls.STATS, "stats.md.j2", years=charts.year_chart(catalog, lang),
-               grid=charts.topic_chart(catalog, lang))
-        render(urls.TAGS, "tags.md.j2")
-        render(urls.DOWNLOADS, "downloads.md.j2")
-        site.nav[lang] = [
-            urls.localized(urls.HOME, lang),
-            urls.localized(urls.ALL, lang),
-            {t["sections"]: [s.page for s in sections]},
-            urls.localized(urls.STATS, lang),
-            urls.localized(urls.TAGS, lang),
-            urls.localized(urls.DOWNLOADS, lang),
-        ]
-
+def _add_files(site: Site, catalog: Catalog, templates: Path, metadata: Mapping[str, EntryMetadata],
+               options: SiteOptions, bibtex: Mapping[str, str]) -> None:
+    """The downloads, the filter index of "All entries" and the static assets."""
     site.files[exports.FORMATS["bibtex"]] = "\n".join(bibtex.values())
     site.files[exports.FORMATS["json"]] = exports.to_json(catalog, metadata)
     site.files[exports.FORMATS["csv"]] = exports.to_csv(catalog, metadata)
@@ -175,4 +185,3 @@ def render_site(
     assets = {urls.ASSETS + name: name for name in STATIC_ASSETS} | {urls.SEARCH_WORKER: "search-worker.js"}
     for path, name in assets.items():
         site.files[path] = template_file(templates, f"site/assets/{name}").read_text(encoding="utf-8")
-    return site

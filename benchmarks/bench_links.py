@@ -52,12 +52,15 @@ def serve(port: int, latency: float) -> None:
 
 
 class Server:
-    def __init__(self, latency: float) -> None:
+    """This script's `--serve` mode in a child process on a free local port (another benchmark's
+    script too: `script` and `args` say which and how)."""
+
+    def __init__(self, latency: float, script: str = __file__, args: tuple[str, ...] = ()) -> None:
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             self.port = sock.getsockname()[1]
         self.base = f"http://127.0.0.1:{self.port}"
-        self.process = subprocess.Popen([sys.executable, __file__, "--serve", str(self.port), str(latency)])
+        self.process = subprocess.Popen([sys.executable, script, "--serve", str(self.port), str(latency), *args])
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             try:

@@ -22,12 +22,14 @@ import json
 import os
 import random
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_links
 
 
 def serve(port: int, latency: float, faults: str) -> None:
@@ -59,34 +61,17 @@ def serve(port: int, latency: float, faults: str) -> None:
     web.run_app(app, host="127.0.0.1", port=port, print=None, access_log=None, backlog=4096)
 
 
-class Server:
+class Server(bench_links.Server):
     """A fresh server per run: the sporadic 429s are sporadic again for each checker."""
 
     def __init__(self, latency: float, faults: str) -> None:
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            self.port = sock.getsockname()[1]
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.process = subprocess.Popen([sys.executable, __file__, "--serve", str(self.port), str(latency), faults])
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return
-            except OSError:
-                time.sleep(0.05)
-        self.stop()
-        raise SystemExit("the benchmark server did not start")
+        super().__init__(latency, __file__, (faults,))
 
     def __enter__(self) -> Server:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=10)
 
 
 def write_links(folder: Path, base: str, count: int) -> Path:

@@ -302,3 +302,33 @@ def test_help_names_the_options_and_the_environment(cli, command: str) -> None:
         assert "--refresh" in out and "OPENREVIEW_TOKEN" in out and "ALIGNHUB_ARXIV_DELAY" in out
     else:
         assert "--section SECTION" in out and "--topic TOPIC" in out
+
+
+def test_the_whole_real_catalog_enriches_and_a_second_run_asks_nothing(tmp_path: Path, api: FakeApis, cli) -> None:
+    """Every arXiv id of the repository's own catalog, against the fake arXiv (which answers each with
+    that entry's title): metadata/ fills, `validate --strict` stays clean, the pages and exports show
+    what was fetched, and a second run asks arXiv for nothing."""
+    import shutil
+
+    from conftest import REPO
+
+    root = tmp_path / "cat"
+    shutil.copytree(REPO / "entries", root / "entries")
+    catalog = pipeline.load(root).catalog
+    with_arxiv = {item.id: item.entry for item in catalog.entries if item.entry.links.arxiv}
+    assert len(with_arxiv) > 380
+    for entry in with_arxiv.values():
+        api.add_arxiv(entry.links.arxiv, entry.title)
+    code, out = cli("enrich", "--source", "arxiv", "--root", str(root))
+    assert code == 0, out
+    stored = {p.stem for p in (root / "metadata" / "arxiv").rglob("*.json")}
+    assert len(stored) == len(with_arxiv), out
+    asked = api.requests("/api/query")
+    assert 1 <= len(asked) <= -(-len(with_arxiv) // 100) + 1  # batched: a hundred ids a request
+    assert cli("validate", "--strict", "--root", str(root))[0] == 0
+    fetched = lookup(root, pipeline.load(root).catalog)
+    assert all(fetched[entry_id].abstract for entry_id in with_arxiv)
+    api.seen.clear()
+    code, out = cli("enrich", "--source", "arxiv", "--root", str(root))
+    assert code == 0, out
+    assert api.requests("/api/query") == []  # everything is in metadata/ already

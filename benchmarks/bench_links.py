@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "benchmarks" / "out"
@@ -99,6 +100,12 @@ def engine(urls: list[str], concurrency: int) -> tuple[float, int]:
 
 def command(markdown: Path, concurrency: int) -> tuple[float, int]:
     """Seconds for `alignhub links` end to end, and how many links it reported working."""
+    seconds, report = run_links(markdown, concurrency)
+    return seconds, report["summary"]["ok"]
+
+
+def run_links(markdown: Path, concurrency: int) -> tuple[float, Any]:
+    """Seconds for `alignhub links` on `markdown` (JSON report, no cache), and the report."""
     alignhub = shutil.which("alignhub") or "alignhub"
     args = [alignhub, "links", str(markdown), "--root", str(markdown.parent), "--no-cache", "--no-progress",
             "--format", "json", "--concurrency", str(concurrency), "--per-host", str(concurrency)]
@@ -107,7 +114,7 @@ def command(markdown: Path, concurrency: int) -> tuple[float, int]:
     seconds = time.perf_counter() - start
     if run.returncode not in (0, 1):
         raise SystemExit(f"alignhub links failed:\n{run.stderr}")
-    return seconds, json.loads(run.stdout)["summary"]["ok"]
+    return seconds, json.loads(run.stdout)
 
 
 def install_mlc() -> Path | None:

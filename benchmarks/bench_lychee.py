@@ -83,16 +83,8 @@ def write_links(folder: Path, base: str, count: int) -> Path:
 
 
 def run_alignhub(markdown: Path, concurrency: int) -> tuple[float, set[str]]:
-    alignhub = shutil.which("alignhub") or "alignhub"
-    args = [alignhub, "links", str(markdown), "--root", str(markdown.parent), "--no-cache", "--no-progress",
-            "--format", "json", "--concurrency", str(concurrency), "--per-host", str(concurrency)]
-    start = time.perf_counter()
-    run = subprocess.run(args, capture_output=True, text=True, check=False, timeout=1800)
-    seconds = time.perf_counter() - start
-    if run.returncode not in (0, 1):
-        raise SystemExit(f"alignhub links failed:\n{run.stderr}")
-    failing = {link["url"] for link in json.loads(run.stdout)["links"] if link["status"] != "ok"}
-    return seconds, failing
+    seconds, report = bench_links.run_links(markdown, concurrency)
+    return seconds, {link["url"] for link in report["links"] if link["status"] != "ok"}
 
 
 def run_lychee(exe: str, markdown: Path, concurrency: int) -> tuple[float, set[str]]:

@@ -24,6 +24,7 @@ import yaml
 
 from alignhub import pipeline
 from alignhub.buildcache import CACHE_DIR
+from alignhub.gcpause import gc_paused
 from alignhub.loader import entry_paths
 from alignhub.resources import taxonomy_file, templates_dir
 from alignhub.taxonomy import load_taxonomy
@@ -85,7 +86,7 @@ def raw_parse(root: Path) -> None:
 
 def validate_and_build(root: Path) -> None:
     """What `alignhub validate && alignhub build` do, in one process, as the CLI runs them."""
-    with pipeline.gc_paused():
+    with gc_paused():
         _validate_and_build(root)
 
 

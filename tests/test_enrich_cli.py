@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from alignhub import pipeline
-from alignhub.metadata import Decision, EntryMetadata, RepoStatus, lookup
+from alignhub.metadata.lookup import Decision, EntryMetadata, RepoStatus, lookup
 from alignhub.metadata.records import MODELS, Missing
 from conftest import edit, write
 from fixtures.api.fakeapi import FakeApis, Reply, summary

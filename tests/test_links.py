@@ -417,6 +417,25 @@ def test_an_unusable_url_is_reported_not_raised(tmp_path: Path, cli) -> None:
     assert re.search(r"^broken\s+-\s+http://\[oops\]/\s+links.md:3\s+invalid URL$", out, re.MULTILINE)
 
 
+def test_checking_a_markdown_file_loads_none_of_the_catalog_machinery(server: Server, tmp_path: Path) -> None:
+    """`alignhub links FILE` starts in a fraction of the time when it imports neither the catalog (pydantic
+    models, the taxonomy) nor Jinja: at 2,000 links its start-up was half of lychee's whole run."""
+    import subprocess
+    import sys
+
+    _links_file(tmp_path, [f"{server.base}/ok"])
+    probe = (
+        "import sys; from alignhub.cli import main; "
+        f"code = main(['links', '--root', {str(tmp_path)!r}, {str(tmp_path / 'links.md')!r}, '--no-cache', "
+        "'--format', 'json']); "
+        "heavy = sorted(m for m in ('alignhub.catalog', 'alignhub.taxonomy', 'alignhub.models', 'jinja2', 'pydantic') "
+        "if m in sys.modules); "
+        "print(code, heavy)"
+    )
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=False)
+    assert run.stdout.strip().splitlines()[-1] == "0 []", run.stdout + run.stderr
+
+
 def test_links_has_help(cli) -> None:
     code, out = cli("links", "--help")
     assert code == 0

@@ -111,7 +111,7 @@ def test_enrich_stamps_the_day_only_when_it_changed_something(root: Path, api: F
 def test_entry_pages_show_what_the_cache_adds(root: Path, api: FakeApis, cli) -> None:
     """Through the same `lookup`: the month of the first version, citations, stars, the abstract, and
     citations as a sort key of "All entries"; without metadata/ none of it appears."""
-    from alignhub.metadata import lookup
+    from alignhub.metadata.lookup import lookup
     from alignhub.resources import templates_dir
     from alignhub.site.pages import render_site
 

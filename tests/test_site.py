@@ -16,7 +16,7 @@ from mkdocs.exceptions import Abort
 from mkdocs.livereload import LiveReloadServer
 
 from alignhub import exports
-from alignhub.metadata import lookup
+from alignhub.metadata.lookup import lookup
 from alignhub.metadata.records import ArxivAuthor, ArxivRecord
 from alignhub.metadata.store import Store
 from alignhub.pipeline import load

@@ -13,19 +13,19 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-import jinja2
-
-from alignhub import __version__, pipeline
-from alignhub.catalog import LoadedCatalog
+from alignhub import __version__
 from alignhub.config import ConfigError
 from alignhub.errors import UsageError
-from alignhub.loader import ENTRIES_DIR
-from alignhub.metadata import consistency
+from alignhub.gcpause import gc_paused
 from alignhub.problems import colour_for, summarize
-from alignhub.schema import entry_json_schema_text
-from alignhub.taxonomy import TaxonomyError
+
+# The catalog's machinery (pydantic models, the taxonomy, Jinja) is imported by the commands that use
+# it, not here: `alignhub links FILE` needs none of it, and importing it would double that command's
+# start-up time.
+if TYPE_CHECKING:
+    from alignhub.catalog import LoadedCatalog
 
 OK, PROBLEMS, MISUSE = 0, 1, 2
 # The command line runs no threads of its own, so a big cold run may fork one checker per core.
@@ -33,6 +33,8 @@ WORKERS = os.cpu_count() or 1
 
 
 def _root(args: argparse.Namespace) -> Path:
+    from alignhub.loader import ENTRIES_DIR
+
     root = Path(args.root).resolve()
     if not (root / ENTRIES_DIR).is_dir():
         raise UsageError(f"no {ENTRIES_DIR}/ folder in {root}: run from the catalog root or pass --root DIR")
@@ -52,6 +54,9 @@ def _report(loaded: LoadedCatalog, out: TextIO | None = None) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from alignhub import pipeline
+    from alignhub.metadata import consistency
+
     root = _root(args)
     loaded = pipeline.load(root, use_cache=not args.no_cache, workers=WORKERS)
     pipeline.save_cache(loaded)
@@ -67,6 +72,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from alignhub import pipeline
+
     root = _root(args)
     loaded = pipeline.load(root, use_cache=not args.no_cache, workers=WORKERS)
     if _report(loaded) != OK:
@@ -90,6 +97,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    from alignhub import pipeline
+
     loaded = pipeline.load(_root(args))
     catalog = loaded.catalog
     missing_zh = sorted(e.path for e in catalog.entries if not e.entry.summary.zh)
@@ -131,6 +140,9 @@ def _stats_problems(loaded: LoadedCatalog) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
+    from alignhub import pipeline
+    from alignhub.schema import entry_json_schema_text
+
     loaded = pipeline.load(_root(args))
     sys.stdout.write(entry_json_schema_text(loaded.catalog.taxonomy))
     return OK
@@ -170,7 +182,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from alignhub import exports, fsutil
+    from alignhub import exports, fsutil, pipeline
     from alignhub.config import load_config
     from alignhub.metadata.lookup import lookup
     from alignhub.resources import templates_dir
@@ -284,21 +296,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return MISUSE
     try:
-        with pipeline.gc_paused():
+        with gc_paused():
             return int(args.func(args))
     except UsageError as err:
         parser.exit(MISUSE, f"alignhub: error: {err}\n")
     except ConfigError as err:
         print(f"alignhub: {err}", file=sys.stderr)
-        return PROBLEMS
-    except TaxonomyError as err:
-        for problem in err.problems:
-            print(problem.format())
-        print(summarize(err.problems) + " (the taxonomy itself)")
-        return PROBLEMS
-    except (jinja2.TemplateSyntaxError, jinja2.TemplateNotFound, jinja2.UndefinedError) as err:
-        where = f"{err.filename}:{err.lineno}: " if isinstance(err, jinja2.TemplateSyntaxError) else ""
-        print(f"alignhub: template error: {where}{err.message or err}", file=sys.stderr)
         return PROBLEMS
     except OSError as err:
         print(f"alignhub: {err.filename or ''}: {err.strerror or err}", file=sys.stderr)
@@ -306,7 +309,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("alignhub: interrupted", file=sys.stderr)
         return 130
+    except Exception as err:
+        status = _report_failure(err)
+        if status is None:
+            raise
+        return status
     return OK  # pragma: no cover - parser.exit raises
+
+
+def _report_failure(err: Exception) -> int | None:
+    """PROBLEMS after printing an unusable taxonomy's or template's error; None for anything else (a bug).
+
+    Imported here, on failure only: a command that raised one of these has loaded its module already.
+    """
+    import jinja2
+
+    from alignhub.taxonomy import TaxonomyError
+
+    if isinstance(err, TaxonomyError):
+        for problem in err.problems:
+            print(problem.format())
+        print(summarize(err.problems) + " (the taxonomy itself)")
+        return PROBLEMS
+    if isinstance(err, jinja2.TemplateSyntaxError | jinja2.TemplateNotFound | jinja2.UndefinedError):
+        where = f"{err.filename}:{err.lineno}: " if isinstance(err, jinja2.TemplateSyntaxError) else ""
+        print(f"alignhub: template error: {where}{err.message or err}", file=sys.stderr)
+        return PROBLEMS
+    return None
 
 
 if __name__ == "__main__":  # pragma: no cover

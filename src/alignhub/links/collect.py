@@ -6,12 +6,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from alignhub.catalog import Catalog
-from alignhub.yamlsafe import SourceMap, source_map
+if TYPE_CHECKING:
+    from alignhub.catalog import Catalog
+    from alignhub.yamlsafe import SourceMap
 
 WEB_SCHEMES = ("http://", "https://")
 
@@ -57,6 +59,8 @@ class EntryLocator:
         if occurrence.line or not occurrence.field.startswith("links."):
             return occurrence
         if occurrence.path not in self._maps:
+            from alignhub.yamlsafe import source_map  # only when a broken entry link needs its line
+
             try:
                 self._maps[occurrence.path] = source_map((self.root / occurrence.path).read_bytes())
             except OSError:

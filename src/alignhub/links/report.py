@@ -13,8 +13,6 @@ from typing import Any, Literal
 from alignhub.links.collect import Occurrence
 from alignhub.links.observation import OUT_OF_TIME, PERMANENT, RATE_LIMITED, Observation
 from alignhub.links.settings import LinkSettings
-from alignhub.resources import templates_dir
-from alignhub.templating import make_environment, markdown_escape
 
 Status = Literal["ok", "redirected", "broken", "unchecked"]
 TEMPLATES = {"table": "links-report.txt.j2", "markdown": "links-report.md.j2"}
@@ -138,6 +136,8 @@ def cell(text: object) -> str:
     """Text for one cell of the markdown report (an issue): on one line, so a server's multi-line
     text cannot break the table, escaped like entry text, and with no @mention that would notify
     someone (a word joiner after the @ keeps it readable)."""
+    from alignhub.templating import markdown_escape
+
     flat = "".join(ch if ch.isprintable() else " " for ch in str(text))
     return _MENTION.sub("@\u2060", markdown_escape(_WHITESPACE.sub(" ", flat).strip()))
 
@@ -145,6 +145,9 @@ def cell(text: object) -> str:
 def render_report(report: Report, fmt: str, root: Path) -> str:
     if fmt == "json":
         return report.to_json()
+    from alignhub.resources import templates_dir  # Jinja and the template lookup: not for a JSON report
+    from alignhub.templating import make_environment
+
     env = make_environment(templates_dir(root))
     env.filters["cell"] = cell
     return env.get_template(TEMPLATES[fmt]).render(report=report, counts=report.counts())

@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from alignhub import pipeline
 from alignhub.links.cache import LinkCache
 from alignhub.links.check import run_checks
 from alignhub.links.collect import EntryLocator, Occurrence, entry_links, group_by_url, markdown_links
@@ -25,6 +24,8 @@ class Gathered:
 
 def gather_catalog(root: Path, with_outputs: bool = True) -> Gathered:
     """The links of every valid entry, and of every generated markdown file (README.md …)."""
+    from alignhub import pipeline  # the catalog's machinery: not needed to check given markdown files
+
     loaded = pipeline.load(root)
     found = list(entry_links(loaded.catalog))
     if with_outputs:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from alignhub.metadata.records import SOURCES
+from alignhub.metadata.sources import SOURCES
 
 ENRICH_HELP = ("Fetch arXiv, OpenReview, Semantic Scholar and GitHub metadata into the metadata/ cache "
                "(the only command that asks those APIs).")

@@ -17,9 +17,9 @@ from alignhub.metadata.add import AddError, AddRequest, add
 from alignhub.metadata.enrich import Enrichment, Progress, UnknownEntry, enrich, select
 from alignhub.metadata.importer import ImportRequest, import_papers
 from alignhub.metadata.listparse import InputError
-from alignhub.metadata.records import SOURCES
 from alignhub.metadata.report import summary_lines
 from alignhub.metadata.settings import load_settings
+from alignhub.metadata.sources import SOURCES
 from alignhub.problems import summarize
 
 

@@ -23,9 +23,10 @@ from alignhub.metadata.http import FetchError, HostUnreachable
 from alignhub.metadata.ids import entry_keys, openreview_id, split_arxiv
 from alignhub.metadata.openreview import OpenReviewSource
 from alignhub.metadata.outcomes import Failed, Fetched, NotFound, Outcome, Source, SourceUnavailable
-from alignhub.metadata.records import SOURCES, Missing
+from alignhub.metadata.records import Missing
 from alignhub.metadata.s2 import S2Source
 from alignhub.metadata.settings import Settings
+from alignhub.metadata.sources import SOURCES
 from alignhub.metadata.store import Store
 from alignhub.suggest import did_you_mean
 

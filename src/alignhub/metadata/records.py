@@ -13,9 +13,6 @@ from pydantic import BaseModel, ConfigDict
 
 from alignhub.models import Presentation, Track
 
-SourceName = Literal["arxiv", "openreview", "s2", "github"]
-SOURCES: tuple[SourceName, ...] = ("arxiv", "openreview", "s2", "github")
-
 Status = Literal["accepted", "rejected", "withdrawn", "desk-rejected", "submitted", "unknown"]
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from alignhub.metadata.enrich import Enrichment
-from alignhub.metadata.records import SOURCES
+from alignhub.metadata.sources import SOURCES
 
 COLUMNS = ("fetched", "unchanged", "not found", "failed", "skipped", "requests")
 

@@ -43,7 +43,7 @@ from mkdocs.utils.templates import TemplateContext
 
 from alignhub import fsutil, pipeline
 from alignhub.loader import ENTRIES_DIR
-from alignhub.metadata import lookup
+from alignhub.metadata.lookup import lookup
 from alignhub.metadata.store import METADATA_DIR
 from alignhub.problems import summarize
 from alignhub.resources import templates_dir

@@ -8,7 +8,8 @@ path after `--latency` seconds, in two sets:
   clean     every URL answers 200;
   faults    5% answer 404, and 2% answer 429 with `Retry-After: 1` the first time (sporadic rate limits).
 Both checkers get the same global and per-host concurrency (one host: the two are the same), no
-per-host interval, GET for alignhub too (lychee's method), and no cache. Printed per set and
+per-host interval, and no cache. Their methods differ: lychee sends GET; alignhub sends HEAD and asks
+again with GET after a 4xx that may mean "not HEAD here" (so a 404 costs it two requests). Printed per set and
 concurrency: each tool's best wall time over `--repeat` runs, the ratio alignhub / lychee (goal ≤ 1.1),
 and whether the verdicts (the set of failing URLs) agree. Wall times mean nothing on a busy machine:
 the load average is printed first; compare only runs made on an idle one.

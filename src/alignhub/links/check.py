@@ -105,14 +105,14 @@ class Checker:
         self.hosts: dict[str, _Host] = {}
         self.deadline = asyncio.get_running_loop().time() + settings.deadline
 
-    def _host(self, url: str) -> _Host:
-        key = (URL(url).host or "").lower()
+    def _host(self, url: URL) -> _Host:
+        key = (url.host or "").lower()
         if key not in self.hosts:
             per_host, interval = self.settings.for_host(key)
             self.hosts[key] = _Host(asyncio.Semaphore(per_host), interval)
         return self.hosts[key]
 
-    async def _send(self, method: str, url: str, host: _Host) -> _Answer:
+    async def _send(self, method: str, url: URL, host: _Host) -> _Answer:
         """One request. The host's slot is taken before the global one, so that tasks queued behind
         a busy host do not keep other hosts waiting."""
         loop = asyncio.get_running_loop()
@@ -131,7 +131,7 @@ class Checker:
                 timeout = aiohttp.ClientTimeout(total=min(self.settings.timeout, left))
                 try:
                     async with self.session.request(
-                        method, URL(url), allow_redirects=False, timeout=timeout
+                        method, url, allow_redirects=False, timeout=timeout
                     ) as response:
                         return _Answer(
                             code=response.status,
@@ -141,7 +141,7 @@ class Checker:
                 except (aiohttp.ClientError, asyncio.TimeoutError, OSError, ValueError) as err:
                     return _Answer(error=_describe(err))
 
-    async def _ask(self, method: str, url: str, host: _Host) -> _Answer:
+    async def _ask(self, method: str, url: URL, host: _Host) -> _Answer:
         """A request with retries: backoff for errors and 5xx, Retry-After (capped) for 429/503.
 
         A HEAD that times out is not retried: the caller asks again with GET, since some servers
@@ -195,12 +195,13 @@ class Checker:
 
         while True:
             try:
-                host = self._host(current)
+                address = URL(current)  # parsed once per hop: this runs for every URL of a run
+                host = self._host(address)
             except ValueError:  # e.g. a malformed IPv6 literal: yarl cannot even find the host
                 return finish(_Answer(attempts=0), "invalid URL")
             if host.head_refused:
                 method = "GET"
-            answer = await self._ask(method, current, host)
+            answer = await self._ask(method, address, host)
             if method == "HEAD" and (answer.code in self.settings.head_refused or answer.error == "timeout"):
                 # 405/501 say "not HEAD here" for the whole host; a 403 or 404 may be about this page only.
                 host.head_refused = host.head_refused or answer.code in (405, 501)
@@ -209,7 +210,7 @@ class Checker:
             if answer.error or answer.code not in REDIRECTS or not answer.location:
                 return finish(answer)
             try:
-                target = str(URL(current).join(URL(answer.location)))
+                target = str(address.join(URL(answer.location)))
             except ValueError:
                 return finish(answer, "bad redirect location")
             redirects.append((int(answer.code or 0), target))
@@ -237,10 +238,15 @@ def new_session(settings: LinkSettings) -> aiohttp.ClientSession:
 async def check_all(
     urls: Iterable[str], settings: LinkSettings, done: Callable[[Observation], None] | None = None
 ) -> dict[str, Observation]:
-    """Check every URL concurrently; `done` is called as each one finishes (for a progress bar)."""
+    """Check every URL concurrently; `done` is called as each one finishes (for a progress bar).
+
+    `urls` is read in a worker thread and each URL is checked as soon as it comes: when it is a lazy
+    parse of markdown files, the first requests are answered while the rest is still being parsed.
+    """
+    loop = asyncio.get_running_loop()
     results: dict[str, Observation] = {}
-    urls = list(urls)
     started = time.time()
+    tasks: list[asyncio.Task[None]] = []
     async with new_session(settings) as session:
         checker = Checker(settings, session)
 
@@ -249,14 +255,31 @@ async def check_all(
             if done is not None:
                 done(observation)
 
-        tasks = [asyncio.ensure_future(one(url)) for url in urls]
-        if tasks:
-            # The checks watch the deadline themselves; this only stops what still hangs a moment after it.
-            _, pending = await asyncio.wait(tasks, timeout=settings.deadline + 1.0)
+        def start(url: str) -> None:
+            tasks.append(loop.create_task(one(url)))
+
+        def feed() -> list[str]:
+            fed = []
+            for url in urls:
+                fed.append(url)
+                loop.call_soon_threadsafe(start, url)
+            return fed
+
+        pending: set[asyncio.Task[None]] = set()
+        try:
+            # Each start(url) was queued on the loop before the executor's result, so all have run by now.
+            everything = await loop.run_in_executor(None, feed)
+            if tasks:
+                # The checks watch the deadline themselves; this only stops what still hangs a moment after it.
+                _, pending = await asyncio.wait(tasks, timeout=max(checker.deadline - loop.time() + 1.0, 0.0))
+        except BaseException:  # reading the URLs failed (a file), or the run was interrupted
+            pending = {task for task in tasks if not task.done()}
+            raise
+        finally:
             for task in pending:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
-    for url in urls:
+    for url in everything:
         if url not in results:
             results[url] = Observation(url=url, error=OUT_OF_TIME, attempts=0, checked=started)
             if done is not None:
@@ -268,4 +291,4 @@ def run_checks(
     urls: Iterable[str], settings: LinkSettings, done: Callable[[Observation], None] | None = None
 ) -> dict[str, Observation]:
     """`check_all` from synchronous code."""
-    return asyncio.run(check_all(list(urls), settings, done))
+    return asyncio.run(check_all(urls, settings, done))

@@ -114,22 +114,24 @@ def run(args: argparse.Namespace, root: Path) -> int:
             print(f"alignhub: {gathered.skipped_entries} entry files have problems and were skipped "
                   "(run `alignhub validate`)", file=sys.stderr)
 
-    bar: Any = None
+    # A progress bar (on a terminal only) whose total grows as the files are parsed and URLs queued.
+    bar = tqdm(total=0, unit="link", file=sys.stderr, leave=False, dynamic_ncols=True,
+               disable=True if args.no_progress else None)
 
-    def started(total: int) -> None:
-        nonlocal bar
-        bar = tqdm(total=total, unit="link", file=sys.stderr, leave=False, dynamic_ncols=True,
-                   disable=True if args.no_progress else None)  # None: shown only on a terminal
+    queued_count = 0
+
+    def queued() -> None:
+        nonlocal queued_count
+        queued_count += 1
+        bar.total = queued_count  # shown with the next update
 
     def done(_: Observation) -> None:
-        if bar is not None:
-            bar.update()
+        bar.update()
 
     try:
-        report = check_links(gathered.occurrences, settings, root, started, done)
+        report = check_links(gathered.occurrences, settings, root, queued, done)
     finally:
-        if bar is not None:
-            bar.close()
+        bar.close()
     text = render_report(report, args.format, root)
     if args.output:
         fsutil.atomic_write_text(args.output, text)

@@ -142,13 +142,17 @@ def cmd_links(args: argparse.Namespace) -> int:
     missing = [str(f) for f in args.files if not f.is_file()]
     if missing:
         raise UsageError(f"no such file: {', '.join(missing)}")
-    return command.run(args, Path(args.root).resolve() if args.files else _root(args))
+    root = Path(args.root).resolve() if args.files else _root(args)
+    options, settings = command.from_arguments(args, root)
+    return command.run(options, settings, root)
 
 
 def cmd_enrich(args: argparse.Namespace) -> int:
     from alignhub.metadata import command  # imports the HTTP clients: only for the commands that use them
+    from alignhub.metadata.settings import load_settings
 
-    return command.run_enrich(args, _root(args))
+    root = _root(args)
+    return command.run_enrich(command.EnrichOptions.from_arguments(args), load_settings(root), root)
 
 
 def cmd_add(args: argparse.Namespace) -> int:

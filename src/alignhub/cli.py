@@ -19,7 +19,7 @@ import jinja2
 
 from alignhub import __version__, pipeline
 from alignhub.catalog import LoadedCatalog
-from alignhub.config import ConfigError
+from alignhub.config import ConfigError, SettingDoc, SettingsModel, settings_doc
 from alignhub.errors import UsageError
 from alignhub.loader import ENTRIES_DIR
 from alignhub.metadata import consistency
@@ -252,6 +252,17 @@ class CommandDoc:
     usage: str  # "alignhub import PATH"
     help: str
     options: list[OptionDoc]
+    name: str = ""
+    section: str = ""  # its [tool.alignhub.<section>] table, when it has settings
+    settings: tuple[SettingDoc, ...] = ()
+
+
+def settings_models() -> dict[str, type[SettingsModel]]:
+    """The commands that have settings, and the model of each (its table in pyproject.toml)."""
+    from alignhub.links.settings import LinkSettings
+    from alignhub.metadata.settings import Settings, WatchSettings
+
+    return {"links": LinkSettings, "enrich": Settings, "watch": WatchSettings}  # `add` reads enrich's too
 
 
 # Said once for all commands in the README rather than under each.
@@ -270,14 +281,16 @@ def command_reference(parser: argparse.ArgumentParser) -> list[CommandDoc]:
     """Every command with its arguments and options, as the parser defines them: the README's
     command reference is written from this, so it cannot miss an option the CLI has."""
     commands = []
+    models = settings_models()
     for action in parser._subparsers._group_actions if parser._subparsers else []:
         for name, sub in action.choices.items():  # type: ignore[union-attr]
             arguments = [a for a in sub._actions if not a.option_strings]
             options = [a for a in sub._actions if a.option_strings and not _COMMON_OPTIONS & set(a.option_strings)]
             usage = " ".join(["alignhub", name, *(_usage(a) for a in arguments)])
+            model = models.get(name)
             commands.append(CommandDoc(usage, sub.description or "", [
                 OptionDoc(_usage(a), (a.help or "") % {"default": a.default} if a.help else "") for a in options
-            ]))
+            ], name, model.section if model else "", tuple(settings_doc(model)) if model else ()))
     return commands
 
 

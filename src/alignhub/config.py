@@ -172,15 +172,14 @@ def _patterns(value: Any) -> tuple[re.Pattern[str], ...]:
 
 def read_whole(low: int, high: int | None = None) -> Callable[[Any], int]:
     """A reader of whole numbers between `low` and `high` (digits in a string too)."""
-    bound = f"between {low} and {high}" if high is not None else f"at least {low}"
+    bound = f"between {low} and {high}" if high is not None else f"of at least {low}"
 
-    def read(value: Any) -> int:
-        if isinstance(value, str) and value.strip().isdigit():
-            value = int(value)
+    def read(raw: Any) -> int:
+        value = int(raw) if isinstance(raw, str) and raw.strip().isdigit() else raw
         if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError(f"{value!r} is not a whole number {bound}")
+            raise ValueError(f"{raw!r} is not a whole number {bound}")
         if value < low or (high is not None and value > high):
-            raise ValueError(f"{value!r} must be {bound}")
+            raise ValueError(f"{raw!r} must be {bound.removeprefix('of ')}")
         return value
 
     return read
@@ -262,8 +261,9 @@ def validator_of(read: Callable[[Any], Any]) -> PlainValidator:
 
 class SettingsModel(BaseModel):
     """One ``[tool.alignhub.<section>]`` table. A field's ``json_schema_extra`` may give ``env`` (its
-    environment variable, or None for none), ``option`` (its command-line option) and ``extends``
-    (the option adds to the lower layers' values instead of replacing them)."""
+    environment variable, or None for none), ``option`` (its command-line option), ``extends`` (the
+    option adds to the lower layers' values instead of replacing them) and ``shown`` (the default as
+    the documentation writes it)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     section: ClassVar[str] = ""
@@ -357,8 +357,8 @@ def settings_doc(model: type[SettingsModel]) -> list[SettingDoc]:
     docs = []
     for name, info in model.model_fields.items():
         option = option_name(model, name)
-        docs.append(SettingDoc(name, env_var(model, name), option, _show(info.default, info),
-                               info.description or ""))
+        shown = _extra(info).get("shown") or _show(info.default, info)
+        docs.append(SettingDoc(name, env_var(model, name), option, shown, info.description or ""))
     return docs
 
 

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from alignhub import __version__
 from alignhub.config import (
     Count,
     Duration,
@@ -114,7 +115,8 @@ class LinkSettings(SettingsModel):
                                 json_schema_extra=_option("--cache-ttl"))
     use_cache: Flag = Field(True, description="read and write the cache of results",
                             json_schema_extra=_option("--no-cache"))
-    user_agent: Text = Field(USER_AGENT, description="the User-Agent header of every request")
+    user_agent: Text = Field(USER_AGENT, description="the User-Agent header of every request",
+                             json_schema_extra={"shown": USER_AGENT.replace(__version__, "VERSION")})
     head_refused: StatusCodes = Field(
         frozenset({400, 403, 404, 405, 501}),
         description='HEAD answers that may mean "ask me with GET" rather than "this page is missing" (a '

@@ -75,7 +75,7 @@ class WatchSettings(SettingsModel):
     categories: Names = Field(("cs.CL", "cs.LG", "cs.AI", "cs.CR"), description="arXiv categories asked for")
     days: Positive = Field(7, description="how far back the first run looks (later runs start where the last ended)")
     max_results: Positive = Field(10000, description="submissions asked for at most in one run")
-    page_size: Positive = Field(500, description="results per listing request (paced like `alignhub enrich`'s)")
+    page_size: Positive = Field(500, description="results per listing request (paced like alignhub enrich's)")
     top: Positive = Field(50, description="papers in the report at most")
     min_score: Fraction = Field(0.1, description="relevance below which a paper is left out of the report")
     state: Text = Field("metadata/watch.json", description="where the last run ended (committed)")

@@ -140,3 +140,17 @@ def test_the_readme_settings_table_is_the_models() -> None:
         assert [row.split("`")[1] for row in rows] == list(model.model_fields)
         for row, doc in zip(rows, settings_doc(model), strict=True):
             assert f"`{doc.default}`" in row and (doc.env is None or f"`{doc.env}`" in row)
+
+
+def test_commands_take_typed_options_from_python(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from alignhub.cli import ExportOptions, export
+    from alignhub.links.command import LinksOptions, run
+
+    (tmp_path / "links.md").write_text("# nothing to check\n", encoding="utf-8")
+    options = LinksOptions(files=(tmp_path / "links.md",), format="json", progress=False)
+    assert run(options, LinkSettings(use_cache=False, timeout="5s"), tmp_path) == 0
+    assert json.loads(capsys.readouterr().out)["summary"]["broken"] == 0
+    assert export(ExportOptions(REPO, "json", str(tmp_path / "catalog.json"))) == 0
+    assert json.loads((tmp_path / "catalog.json").read_text(encoding="utf-8"))

@@ -51,12 +51,37 @@ def _report(loaded: LoadedCatalog, out: TextIO | None = None) -> int:
     return OK
 
 
+@dataclass(frozen=True)
+class ValidateOptions:
+    root: Path
+    use_cache: bool = True
+    strict: bool = False  # metadata-cache findings that mean a wrong id are errors
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    root: Path
+    check: bool = False  # write nothing; report the stale files
+    use_cache: bool = True
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    root: Path
+    format: str  # a key of alignhub.exports.FORMATS
+    output: str = "-"  # a file, or "-" for standard output
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
-    root = _root(args)
-    loaded = pipeline.load(root, use_cache=not args.no_cache, workers=WORKERS)
+    return validate(ValidateOptions(_root(args), not args.no_cache, args.strict))
+
+
+def validate(options: ValidateOptions) -> int:
+    root = options.root
+    loaded = pipeline.load(root, use_cache=options.use_cache, workers=WORKERS)
     pipeline.save_cache(loaded)
     # What the committed metadata cache says (wrong ids, venues to update): warnings, errors with --strict.
-    errors, warnings = consistency.split(consistency.findings(root, loaded.catalog), strict=args.strict)
+    errors, warnings = consistency.split(consistency.findings(root, loaded.catalog), strict=options.strict)
     loaded.problems = sorted(loaded.problems + errors)
     for line in warnings:
         print(line)
@@ -67,15 +92,19 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    root = _root(args)
-    loaded = pipeline.load(root, use_cache=not args.no_cache, workers=WORKERS)
+    return build(BuildOptions(_root(args), args.check, not args.no_cache))
+
+
+def build(options: BuildOptions) -> int:
+    root = options.root
+    loaded = pipeline.load(root, use_cache=options.use_cache, workers=WORKERS)
     if _report(loaded) != OK:
         pipeline.save_cache(loaded)
         print("nothing was written: fix the problems above first", file=sys.stderr)
         return PROBLEMS
     outputs = pipeline.generate(loaded, root, commands=command_reference(build_parser()))
     pipeline.save_cache(loaded)
-    if args.check:
+    if options.check:
         stale = pipeline.stale_outputs(outputs, root)
         for name in stale:
             print(f"{name}: stale (differs from what entries/ gives)")
@@ -174,13 +203,17 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    return export(ExportOptions(_root(args), args.format, args.output))
+
+
+def export(options: ExportOptions) -> int:
     from alignhub import exports, fsutil
     from alignhub.config import load_config
     from alignhub.metadata.lookup import lookup
     from alignhub.resources import templates_dir
     from alignhub.site.urls import entry_url
 
-    root = _root(args)
+    root = options.root
     loaded = pipeline.load(root)
     if _report(loaded, sys.stderr) != OK:  # stdout may be the export's file
         print("nothing was exported: fix the problems above first", file=sys.stderr)
@@ -188,13 +221,13 @@ def cmd_export(args: argparse.Namespace) -> int:
     site_url = load_config(root, "site").get("url")
     if site_url is not None and not isinstance(site_url, str):
         raise ConfigError("pyproject.toml: [tool.alignhub.site] url must be a string")
-    text = exports.export(args.format, loaded.catalog, templates_dir(root), site_url, lookup(root, loaded.catalog),
+    text = exports.export(options.format, loaded.catalog, templates_dir(root), site_url, lookup(root, loaded.catalog),
                           entry_url)
-    if args.output == "-":
+    if options.output == "-":
         sys.stdout.write(text)
         return OK
-    fsutil.atomic_write_text(Path(args.output), text)
-    print(f"wrote {args.output}: {len(loaded.catalog.entries)} entries as {args.format}", file=sys.stderr)
+    fsutil.atomic_write_text(Path(options.output), text)
+    print(f"wrote {options.output}: {len(loaded.catalog.entries)} entries as {options.format}", file=sys.stderr)
     return OK
 
 

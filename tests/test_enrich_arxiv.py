@@ -233,7 +233,7 @@ def test_the_default_pacing_is_three_seconds_and_a_hundred_ids(root: Path, monke
     settings = load_settings(root)
     assert (settings.arxiv_delay, settings.arxiv_batch) == (3.0, 100)
     assert settings.arxiv_api == "https://export.arxiv.org/api/query"
-    assert settings.http.timeout == 30.0
+    assert settings.timeout == 30.0
     client = ArxivSource(settings)
     assert client.session.min_interval == 3.0
     assert client.client.query_url_format == "https://export.arxiv.org/api/query?{}"

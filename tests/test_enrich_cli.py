@@ -243,7 +243,7 @@ def test_settings_errors_name_the_variable_and_exit_1(root: Path, api: FakeApis,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ALIGNHUB_ARXIV_DELAY", "soon")
     code, out = cli("enrich", "--root", str(root))
-    assert (code, out.strip()) == (1, "alignhub: ALIGNHUB_ARXIV_DELAY: 'soon' is not a number")
+    assert (code, out.strip()) == (1, "alignhub: ALIGNHUB_ARXIV_DELAY: 'soon' is not a duration (e.g. 30, 90s, 15m)")
     monkeypatch.setenv("ALIGNHUB_ARXIV_DELAY", "0")
     monkeypatch.setenv("ALIGNHUB_ARXIV_BATCH", "500")
     code, out = cli("enrich", "--root", str(root))

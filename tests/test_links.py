@@ -376,7 +376,8 @@ def test_catalog_links_come_from_entries_and_generated_files(root: Path) -> None
 
 
 def test_settings_read_durations_codes_and_patterns() -> None:
-    from alignhub.links.settings import LinkSettings, parse_duration, parse_status_codes, settings_from_config
+    from alignhub.config import parse_duration, parse_status_codes
+    from alignhub.links.settings import LinkSettings
 
     assert [parse_duration(v) for v in (30, 2.5, "90s", "15m", "12h", "7d", "1w")] == [
         30, 2.5, 90, 900, 43200, 604800, 604800]
@@ -385,20 +386,20 @@ def test_settings_read_durations_codes_and_patterns() -> None:
     for bad in ("2xx", "600", "300-200"):
         with pytest.raises(ValueError):
             parse_status_codes(bad)
-    settings = settings_from_config({"include": ["^https://arxiv"], "exclude": "pdf$", "per_host": 2})
+    settings = LinkSettings.model_validate({"include": ["^https://arxiv"], "exclude": "pdf$", "per_host": 2})
     assert settings.wants("https://arxiv.org/abs/1") and not settings.wants("https://arxiv.org/x.pdf")
     assert not settings.wants("https://github.com/a/b")
     assert settings.per_host == 2 and settings.concurrency == LinkSettings().concurrency
 
 
 def test_the_example_table_in_pyproject_is_valid() -> None:
-    from alignhub.config import load_config
-    from alignhub.links.settings import settings_from_config
+    from alignhub.config import load_config, read_settings
+    from alignhub.links.settings import LinkSettings
     from conftest import REPO
 
-    table = load_config(REPO, "links")
-    assert table, "pyproject.toml has no [tool.alignhub.links] example"
-    settings_from_config(table)
+    assert load_config(REPO, "links"), "pyproject.toml has no [tool.alignhub.links] example"
+    settings = read_settings(LinkSettings, REPO, env={})
+    assert settings.for_host("export.arxiv.org") == (1, 1.0)
 
 
 def test_retry_after_reads_seconds_and_http_dates() -> None:
@@ -418,7 +419,7 @@ def test_an_unusable_url_is_reported_not_raised(tmp_path: Path, cli) -> None:
 
 
 def test_checking_a_markdown_file_loads_none_of_the_catalog_machinery(server: Server, tmp_path: Path) -> None:
-    """`alignhub links FILE` starts in a fraction of the time when it imports neither the catalog (pydantic
+    """`alignhub links FILE` starts in a fraction of the time when it imports neither the catalog (the entry
     models, the taxonomy) nor Jinja: at 2,000 links its start-up was half of lychee's whole run."""
     import subprocess
     import sys
@@ -428,7 +429,7 @@ def test_checking_a_markdown_file_loads_none_of_the_catalog_machinery(server: Se
         "import sys; from alignhub.cli import main; "
         f"code = main(['links', '--root', {str(tmp_path)!r}, {str(tmp_path / 'links.md')!r}, '--no-cache', "
         "'--format', 'json']); "
-        "heavy = sorted(m for m in ('alignhub.catalog', 'alignhub.taxonomy', 'alignhub.models', 'jinja2', 'pydantic') "
+        "heavy = sorted(m for m in ('alignhub.catalog', 'alignhub.taxonomy', 'alignhub.models', 'jinja2') "
         "if m in sys.modules); "
         "print(code, heavy)"
     )
@@ -490,15 +491,23 @@ def test_requests_to_one_host_keep_the_interval(server: Server, tmp_path: Path, 
     assert all(b - a >= 0.2 for a, b in itertools.pairwise(times))
 
 
-def test_per_host_overrides_are_read_and_checked() -> None:
-    from alignhub.config import ConfigError
-    from alignhub.links.settings import settings_from_config
+def test_per_host_overrides_are_read_and_checked(tmp_path: Path) -> None:
+    from alignhub.config import ConfigError, read_settings
+    from alignhub.links.settings import LinkSettings
 
-    settings = settings_from_config({"per_host": 4, "hosts": {"arxiv.org": {"per_host": 1, "interval": "3s"}}})
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.alignhub.links]\nper_host = 4\n[tool.alignhub.links.hosts."arxiv.org"]\nper_host = 1\ninterval = "3s"\n')
+    settings = read_settings(LinkSettings, tmp_path, env={})
     assert settings.for_host("export.arxiv.org") == (1, 3.0)
     assert settings.for_host("notarxiv.org") == (4, 0.0)
-    with pytest.raises(ConfigError, match="unknown key 'intervall'"):
-        settings_from_config({"hosts": {"arxiv.org": {"intervall": 3}}})
+    (tmp_path / "pyproject.toml").write_text('[tool.alignhub.links.hosts."arxiv.org"]\nintervall = 3\n')
+    with pytest.raises(ConfigError) as caught:
+        read_settings(LinkSettings, tmp_path, env={})
+    assert str(caught.value) == ("pyproject.toml [tool.alignhub.links] hosts: 'arxiv.org': unknown key 'intervall' "
+                                 "(did you mean 'interval'?)")
+    (tmp_path / "pyproject.toml").write_text('[tool.alignhub.links.hosts."arxiv.org"]\ninterval = "soon"\n')
+    with pytest.raises(ConfigError, match=r"hosts: 'arxiv\.org' interval: 'soon' is not a duration"):
+        read_settings(LinkSettings, tmp_path, env={})
 
 
 def test_a_redirect_to_another_scheme_is_named_not_an_exception_class(server: Server, tmp_path: Path, cli) -> None:

@@ -102,11 +102,11 @@ def test_settings_come_from_pyproject(catalog: Path, api: FakeApis, cli) -> None
 
 
 @pytest.mark.parametrize(("table", "message"), [
-    ("colour = 1", "pyproject.toml [tool.alignhub.watch]: unknown key 'colour' (known: categories, days, max_results, "
-                   "min_score, page_size, report, state, top)"),
+    ("colour = 1", "pyproject.toml [tool.alignhub.watch]: unknown key 'colour' (expected one of: categories, days, "
+                   "max_results, min_score, page_size, report, state, top)"),
+    ("top = 1.5", "pyproject.toml [tool.alignhub.watch] top: 1.5 is not a whole number of at least 1"),
     ("min_score = 2", "pyproject.toml [tool.alignhub.watch] min_score: 2 must be a number between 0 and 1"),
-    ("categories = []", 'pyproject.toml [tool.alignhub.watch] categories: expected a list of arXiv categories, '
-                        'e.g. ["cs.CL"]'),
+    ("categories = []", "pyproject.toml [tool.alignhub.watch] categories: [] is not a non-empty list of names"),
 ])
 def test_wrong_settings_are_one_line(catalog: Path, cli, table: str, message: str) -> None:
     write(catalog, "pyproject.toml", f"[tool.alignhub.watch]\n{table}\n")
@@ -125,6 +125,7 @@ def test_arxiv_failing_is_one_line_and_keeps_the_state(catalog: Path, api: FakeA
 
 
 def test_the_repository_documents_the_defaults() -> None:
-    from alignhub.metadata.watch import WatchSettings, load_watch_settings
+    from alignhub.config import read_settings
+    from alignhub.metadata.settings import WatchSettings
 
-    assert load_watch_settings(REPO) == WatchSettings()
+    assert read_settings(WatchSettings, REPO, env={}) == WatchSettings()

@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from alignhub import __version__
-from alignhub.config import ConfigError
+from alignhub.config import ConfigError, SettingDoc, SettingsModel, settings_doc
 from alignhub.errors import UsageError
 from alignhub.gcpause import gc_paused
 from alignhub.problems import colour_for, summarize
 
-# The catalog's machinery (pydantic models, the taxonomy, Jinja) is imported by the commands that use
+# The catalog's machinery (the entry models, the taxonomy, Jinja) is imported by the commands that use
 # it, not here: `alignhub links FILE` needs none of it, and importing it would double that command's
 # start-up time.
 if TYPE_CHECKING:
@@ -53,15 +53,40 @@ def _report(loaded: LoadedCatalog, out: TextIO | None = None) -> int:
     return OK
 
 
+@dataclass(frozen=True)
+class ValidateOptions:
+    root: Path
+    use_cache: bool = True
+    strict: bool = False  # metadata-cache findings that mean a wrong id are errors
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    root: Path
+    check: bool = False  # write nothing; report the stale files
+    use_cache: bool = True
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    root: Path
+    format: str  # a key of alignhub.exports.FORMATS
+    output: str = "-"  # a file, or "-" for standard output
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
+    return validate(ValidateOptions(_root(args), not args.no_cache, args.strict))
+
+
+def validate(options: ValidateOptions) -> int:
     from alignhub import pipeline
     from alignhub.metadata import consistency
 
-    root = _root(args)
-    loaded = pipeline.load(root, use_cache=not args.no_cache, workers=WORKERS)
+    root = options.root
+    loaded = pipeline.load(root, use_cache=options.use_cache, workers=WORKERS)
     pipeline.save_cache(loaded)
     # What the committed metadata cache says (wrong ids, venues to update): warnings, errors with --strict.
-    errors, warnings = consistency.split(consistency.findings(root, loaded.catalog), strict=args.strict)
+    errors, warnings = consistency.split(consistency.findings(root, loaded.catalog), strict=options.strict)
     loaded.problems = sorted(loaded.problems + errors)
     for line in warnings:
         print(line)
@@ -72,17 +97,21 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    return build(BuildOptions(_root(args), args.check, not args.no_cache))
+
+
+def build(options: BuildOptions) -> int:
     from alignhub import pipeline
 
-    root = _root(args)
-    loaded = pipeline.load(root, use_cache=not args.no_cache, workers=WORKERS)
+    root = options.root
+    loaded = pipeline.load(root, use_cache=options.use_cache, workers=WORKERS)
     if _report(loaded) != OK:
         pipeline.save_cache(loaded)
         print("nothing was written: fix the problems above first", file=sys.stderr)
         return PROBLEMS
     outputs = pipeline.generate(loaded, root, commands=command_reference(build_parser()))
     pipeline.save_cache(loaded)
-    if args.check:
+    if options.check:
         stale = pipeline.stale_outputs(outputs, root)
         for name in stale:
             print(f"{name}: stale (differs from what entries/ gives)")
@@ -154,13 +183,17 @@ def cmd_links(args: argparse.Namespace) -> int:
     missing = [str(f) for f in args.files if not f.is_file()]
     if missing:
         raise UsageError(f"no such file: {', '.join(missing)}")
-    return command.run(args, Path(args.root).resolve() if args.files else _root(args))
+    root = Path(args.root).resolve() if args.files else _root(args)
+    options, settings = command.from_arguments(args, root)
+    return command.run(options, settings, root)
 
 
 def cmd_enrich(args: argparse.Namespace) -> int:
     from alignhub.metadata import command  # imports the HTTP clients: only for the commands that use them
+    from alignhub.metadata.settings import load_settings
 
-    return command.run_enrich(args, _root(args))
+    root = _root(args)
+    return command.run_enrich(command.EnrichOptions.from_arguments(args), load_settings(root), root)
 
 
 def cmd_add(args: argparse.Namespace) -> int:
@@ -182,13 +215,17 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    return export(ExportOptions(_root(args), args.format, args.output))
+
+
+def export(options: ExportOptions) -> int:
     from alignhub import exports, fsutil, pipeline
     from alignhub.config import load_config
     from alignhub.metadata.lookup import lookup
     from alignhub.resources import templates_dir
     from alignhub.site.urls import entry_url
 
-    root = _root(args)
+    root = options.root
     loaded = pipeline.load(root)
     if _report(loaded, sys.stderr) != OK:  # stdout may be the export's file
         print("nothing was exported: fix the problems above first", file=sys.stderr)
@@ -196,13 +233,13 @@ def cmd_export(args: argparse.Namespace) -> int:
     site_url = load_config(root, "site").get("url")
     if site_url is not None and not isinstance(site_url, str):
         raise ConfigError("pyproject.toml: [tool.alignhub.site] url must be a string")
-    text = exports.export(args.format, loaded.catalog, templates_dir(root), site_url, lookup(root, loaded.catalog),
+    text = exports.export(options.format, loaded.catalog, templates_dir(root), site_url, lookup(root, loaded.catalog),
                           entry_url)
-    if args.output == "-":
+    if options.output == "-":
         sys.stdout.write(text)
         return OK
-    fsutil.atomic_write_text(Path(args.output), text)
-    print(f"wrote {args.output}: {len(loaded.catalog.entries)} entries as {args.format}", file=sys.stderr)
+    fsutil.atomic_write_text(Path(options.output), text)
+    print(f"wrote {options.output}: {len(loaded.catalog.entries)} entries as {options.format}", file=sys.stderr)
     return OK
 
 
@@ -260,6 +297,17 @@ class CommandDoc:
     usage: str  # "alignhub import PATH"
     help: str
     options: list[OptionDoc]
+    name: str = ""
+    section: str = ""  # its [tool.alignhub.<section>] table, when it has settings
+    settings: tuple[SettingDoc, ...] = ()
+
+
+def settings_models() -> dict[str, type[SettingsModel]]:
+    """The commands that have settings, and the model of each (its table in pyproject.toml)."""
+    from alignhub.links.settings import LinkSettings
+    from alignhub.metadata.settings import Settings, WatchSettings
+
+    return {"links": LinkSettings, "enrich": Settings, "watch": WatchSettings}  # `add` reads enrich's too
 
 
 # Said once for all commands in the README rather than under each.
@@ -278,14 +326,16 @@ def command_reference(parser: argparse.ArgumentParser) -> list[CommandDoc]:
     """Every command with its arguments and options, as the parser defines them: the README's
     command reference is written from this, so it cannot miss an option the CLI has."""
     commands = []
+    models = settings_models()
     for action in parser._subparsers._group_actions if parser._subparsers else []:
         for name, sub in action.choices.items():  # type: ignore[union-attr]
             arguments = [a for a in sub._actions if not a.option_strings]
             options = [a for a in sub._actions if a.option_strings and not _COMMON_OPTIONS & set(a.option_strings)]
             usage = " ".join(["alignhub", name, *(_usage(a) for a in arguments)])
+            model = models.get(name)
             commands.append(CommandDoc(usage, sub.description or "", [
                 OptionDoc(_usage(a), (a.help or "") % {"default": a.default} if a.help else "") for a in options
-            ]))
+            ], name, model.section if model else "", tuple(settings_doc(model)) if model else ()))
     return commands
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from alignhub.config import settings_epilog
+from alignhub.metadata.settings import Settings, WatchSettings
 from alignhub.metadata.sources import SOURCES
 
 ENRICH_HELP = ("Fetch arXiv, OpenReview, Semantic Scholar and GitHub metadata into the metadata/ cache "
@@ -20,17 +22,13 @@ ENRICH_EPILOG = (
     "Records are written to metadata/<source>/ after every batch; an interrupted run resumes where it stopped. "
     "A run that changed a record writes the day to metadata/refreshed.json (the README's \"last refreshed\"). "
     "A host that cannot be reached (no network) ends that source's run at once; other failures are retried. "
-    "Credentials: OPENREVIEW_USERNAME and OPENREVIEW_PASSWORD (or OPENREVIEW_TOKEN), S2_API_KEY, GITHUB_TOKEN. "
-    "Pacing: ALIGNHUB_ARXIV_DELAY (default 3 s), ALIGNHUB_ARXIV_BATCH (≤ 100), ALIGNHUB_HTTP_TIMEOUT (30 s), "
-    "ALIGNHUB_HTTP_RETRIES, ALIGNHUB_HTTP_BACKOFF, ALIGNHUB_HTTP_MAX_WAIT; in pyproject.toml, "
-    "[tool.alignhub.enrich] takes arxiv_delay, arxiv_batch, timeout, retries, backoff, max_wait (the environment "
-    "wins). Endpoints: ALIGNHUB_ARXIV_API, "
-    "ALIGNHUB_OPENREVIEW_API (v2), ALIGNHUB_OPENREVIEW_API_V1, ALIGNHUB_S2_API, ALIGNHUB_GITHUB_API."
+    "Credentials: OPENREVIEW_USERNAME and OPENREVIEW_PASSWORD (or OPENREVIEW_TOKEN), S2_API_KEY, GITHUB_TOKEN."
 )
 
 
 def add_enrich_arguments(p: argparse.ArgumentParser) -> None:
-    p.epilog = ENRICH_EPILOG
+    p.formatter_class = argparse.RawDescriptionHelpFormatter
+    p.epilog = settings_epilog(Settings, ENRICH_EPILOG)
     p.add_argument("ids", nargs="*", metavar="ID", help="entry ids, arXiv ids or OpenReview ids (default: every entry)")
     p.add_argument("--refresh", action="store_true", help="ask again for papers already in the cache")
     p.add_argument("--source", action="append", choices=SOURCES, metavar="{" + ",".join(SOURCES) + "}",
@@ -66,8 +64,8 @@ def add_import_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def add_watch_arguments(p: argparse.ArgumentParser) -> None:
-    p.epilog = ("Settings in pyproject.toml [tool.alignhub.watch]: categories, days (first run), max_results, "
-                "page_size, top, min_score, state (file), report (file). arXiv pacing as for `enrich`.")
+    p.formatter_class = argparse.RawDescriptionHelpFormatter
+    p.epilog = settings_epilog(WatchSettings, "arXiv is asked with the settings of `alignhub enrich`.")
     p.add_argument("--since", metavar="YYYY-MM-DD", help="ask from this day (default: the last run, else `days` ago)")
     p.add_argument("--output", metavar="FILE", help="where to write the report (default: the `report` setting; "
                                                     "'-' for standard output)")

@@ -129,7 +129,7 @@ class ArxivSource:
 
     def __init__(self, settings: Settings) -> None:
         self.batch_size = settings.arxiv_batch
-        self.session = _FeedSession(settings.http, min_interval=settings.arxiv_delay)
+        self.session = _FeedSession(settings, min_interval=settings.arxiv_delay)
         self.client = arxiv.Client(page_size=self.batch_size, delay_seconds=0, num_retries=0)
         self.client.query_url_format = settings.arxiv_api + "?{}"  # per instance: tests point it at 127.0.0.1
         self.client._session = self.session  # the package's only hook for timeouts and answer checks

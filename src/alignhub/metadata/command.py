@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
@@ -18,7 +19,7 @@ from alignhub.metadata.enrich import Enrichment, Progress, UnknownEntry, enrich,
 from alignhub.metadata.importer import ImportRequest, import_papers
 from alignhub.metadata.listparse import InputError
 from alignhub.metadata.report import summary_lines
-from alignhub.metadata.settings import load_settings
+from alignhub.metadata.settings import Settings, load_settings
 from alignhub.metadata.sources import SOURCES
 from alignhub.problems import summarize
 
@@ -33,20 +34,31 @@ def _notice(message: str) -> None:
     tqdm.write(message, file=sys.stderr)
 
 
-def run_enrich(args: argparse.Namespace, root: Path) -> int:
-    settings = load_settings(root)
+@dataclass(frozen=True)
+class EnrichOptions:
+    """What `alignhub enrich` is asked: which entries (all when empty), which sources, whether to ask again."""
+
+    ids: tuple[str, ...] = ()
+    sources: tuple[str, ...] = SOURCES
+    refresh: bool = False
+
+    @classmethod
+    def from_arguments(cls, args: argparse.Namespace) -> EnrichOptions:
+        return cls(tuple(args.ids), tuple(dict.fromkeys(args.source or SOURCES)), args.refresh)
+
+
+def run_enrich(options: EnrichOptions, settings: Settings, root: Path) -> int:
     loaded = pipeline.load(root)
     if loaded.problems:
         _notice(f"note: {summarize(loaded.problems)}; entries that do not validate are left out "
                 "(run `alignhub validate`)")
     try:
-        entries = select(loaded.catalog, args.ids)
+        entries = select(loaded.catalog, list(options.ids))
     except UnknownEntry as err:
         raise UsageError(str(err)) from None
-    sources = list(dict.fromkeys(args.source or SOURCES))
     result = Enrichment()
     try:
-        enrich(root, entries, sources, settings, refresh=args.refresh, progress=_progress, notice=_notice,
+        enrich(root, entries, options.sources, settings, refresh=options.refresh, progress=_progress, notice=_notice,
                result=result)
     except KeyboardInterrupt:
         print("\n".join(summary_lines(result)))

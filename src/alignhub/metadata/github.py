@@ -38,7 +38,7 @@ class GitHubSource:
 
     def __init__(self, settings: Settings, env: Mapping[str, str]) -> None:
         self.base = settings.github_api
-        self.session = Session(settings.http)
+        self.session = Session(settings)
         self.session.headers.update({"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"})
         token = env.get("GITHUB_TOKEN", "").strip()
         if token:

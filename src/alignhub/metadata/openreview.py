@@ -108,7 +108,7 @@ class OpenReviewSource:
     batch_size = 1  # one request per note, so the cache is written after each (a challenge later loses nothing)
 
     def __init__(self, settings: Settings, env: Mapping[str, str]) -> None:
-        self.session = Session(settings.http, min_interval=settings.openreview_delay)
+        self.session = Session(settings, min_interval=settings.openreview_delay)
         self.hosts = (("v2", settings.openreview_api), ("v1", settings.openreview_api_v1))
         self.token = env.get("OPENREVIEW_TOKEN", "").strip()
         self.username = env.get("OPENREVIEW_USERNAME", "").strip()

@@ -54,7 +54,7 @@ class S2Source:
     def __init__(self, settings: Settings, env: Mapping[str, str]) -> None:
         self.batch_size = settings.s2_batch
         self.url = f"{settings.s2_api}/paper/batch"
-        self.session = Session(settings.http, min_interval=settings.s2_delay)
+        self.session = Session(settings, min_interval=settings.s2_delay)
         key = env.get("S2_API_KEY", "").strip()
         if key:
             self.session.headers["x-api-key"] = key

@@ -22,62 +22,17 @@ import arxiv
 
 from alignhub import fsutil, pipeline, similarity
 from alignhub.catalog import Catalog
-from alignhub.config import ConfigError, load_config
+from alignhub.config import ConfigError, read_settings
 from alignhub.errors import UsageError
 from alignhub.metadata.add import already_listed, listed
 from alignhub.metadata.arxiv import ArxivSource
 from alignhub.metadata.http import FetchError
 from alignhub.metadata.records import ArxivRecord
-from alignhub.metadata.settings import load_settings
+from alignhub.metadata.settings import WatchSettings, load_settings
 from alignhub.resources import templates_dir
 from alignhub.templating import make_environment
 
 TEMPLATE = "watch-report.md.j2"
-
-
-@dataclass(frozen=True)
-class WatchSettings:
-    categories: tuple[str, ...] = ("cs.CL", "cs.LG", "cs.AI", "cs.CR")
-    days: int = 7  # how far back the first run looks
-    max_results: int = 10000  # submissions asked for at most in one run
-    page_size: int = 500  # results per listing request
-    top: int = 50  # papers in the report at most
-    min_score: float = 0.1  # below this a paper shares too little with the catalog to list
-    state: str = "metadata/watch.json"
-    report: str = "watch-report.md"
-
-
-_KINDS: dict[str, type] = {"categories": list, "days": int, "max_results": int, "page_size": int, "top": int,
-                           "min_score": float, "state": str, "report": str}
-
-
-def load_watch_settings(root: Path) -> WatchSettings:
-    """``[tool.alignhub.watch]`` of pyproject.toml; ConfigError naming the key that is wrong."""
-    config = load_config(root, "watch")
-    values: dict[str, Any] = {}
-    for key, raw in config.items():
-        where = f"pyproject.toml [tool.alignhub.watch] {key}"
-        kind = _KINDS.get(key)
-        if kind is None:
-            raise ConfigError(f"pyproject.toml [tool.alignhub.watch]: unknown key '{key}' "
-                              f"(known: {', '.join(sorted(_KINDS))})")
-        if kind is list:
-            if not isinstance(raw, list) or not raw or not all(isinstance(c, str) and c.strip() for c in raw):
-                raise ConfigError(f"{where}: expected a list of arXiv categories, e.g. [\"cs.CL\"]")
-            values[key] = tuple(c.strip() for c in raw)
-        elif kind is float:
-            if isinstance(raw, bool) or not isinstance(raw, int | float) or not 0 <= raw <= 1:
-                raise ConfigError(f"{where}: {raw!r} must be a number between 0 and 1")
-            values[key] = float(raw)
-        elif kind is int:
-            if isinstance(raw, bool) or not isinstance(raw, int) or raw < 1:
-                raise ConfigError(f"{where}: {raw!r} must be a whole number of at least 1")
-            values[key] = raw
-        else:
-            if not isinstance(raw, str) or not raw.strip():
-                raise ConfigError(f"{where}: expected a file path")
-            values[key] = raw
-    return WatchSettings(**values)
 
 
 @dataclass
@@ -157,7 +112,7 @@ def _since(args: argparse.Namespace, state: dict[str, Any], settings: WatchSetti
 
 
 def run(args: argparse.Namespace, root: Path, now: datetime | None = None) -> int:
-    settings = load_watch_settings(root)
+    settings = read_settings(WatchSettings, root, cli={"report": args.output})
     fetch_settings = load_settings(root)
     now = now or datetime.now(timezone.utc)
     state_path = root / settings.state
@@ -178,7 +133,7 @@ def run(args: argparse.Namespace, root: Path, now: datetime | None = None) -> in
     fresh = [r for r in new if not already_listed(found, arxiv=r.id, title=r.title)]
     ranked = [c for c in rank(loaded.catalog, fresh) if c.score >= settings.min_score][: settings.top]
     text = report_text(root, ranked, len(new), len(new) - len(fresh), since, now, settings.categories)
-    output = args.output or settings.report
+    output = settings.report
     if output == "-":
         sys.stdout.write(text)
     else:

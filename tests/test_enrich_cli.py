@@ -147,7 +147,7 @@ def test_a_wrong_arxiv_id_is_caught_by_validate_strict_once_enriched(root: Path,
     assert cli("enrich", "--source", "arxiv", "--root", str(root))[0] == 0
     expected = ("entries/datasets/truthfulqa.yaml:9:10: links.arxiv: the entry's title does not match arXiv "
                 '2008.02275 (arXiv 2008.02275 is "Aligning AI With Shared Human Values": is the id right? if the '
-                "paper was renamed, copy that title)")
+                "paper was renamed, copy that title) [title-mismatch]")
     code, out = cli("validate", "--strict", "--root", str(root))
     assert code == 1
     assert expected in out.splitlines()
@@ -202,7 +202,7 @@ def test_a_presentation_openreview_knows_is_a_suggestion_naming_the_field(root: 
     code, out = cli("validate", "--strict", "--root", str(root))
     assert code == 0, out
     assert ("entries/methods/safe-rlhf.yaml:6:8: suggestion: venue.presentation: not set: OpenReview lists it at "
-            "ICLR 2024 Spotlight (set venue.presentation: spotlight)") in out.splitlines()
+            "ICLR 2024 Spotlight (set venue.presentation: spotlight) [presentation-update]") in out.splitlines()
     edit(root, "entries/methods/safe-rlhf.yaml", "year: 2024}", "year: 2024, presentation: spotlight}")
     code, out = cli("validate", "--strict", "--root", str(root))
     assert (code, "suggestion" in out) == (0, False)

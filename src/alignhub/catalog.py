@@ -123,13 +123,13 @@ def normalized_title(title: str) -> str:
     return _NOT_WORD.sub("", text)
 
 
-# What no two entries may share: a description, how to read it off an entry, and the field holding it.
-_UNIQUE: tuple[tuple[str, Any, tuple[str, ...]], ...] = (
-    ("entry id", lambda e: e.id, ()),
-    ("arXiv id", lambda e: e.entry.links.arxiv, ("links", "arxiv")),
-    ("OpenReview id", lambda e: e.entry.links.openreview, ("links", "openreview")),
-    ("DOI", lambda e: (e.entry.links.doi or "").lower(), ("links", "doi")),
-    ("a near-identical title", lambda e: normalized_title(e.entry.title), ("title",)),
+# What no two entries may share: a description, how to read it off an entry, the field holding it, the rule.
+_UNIQUE: tuple[tuple[str, Any, tuple[str, ...], str], ...] = (
+    ("entry id", lambda e: e.id, (), "duplicate-entry-id"),
+    ("arXiv id", lambda e: e.entry.links.arxiv, ("links", "arxiv"), "duplicate-arxiv-id"),
+    ("OpenReview id", lambda e: e.entry.links.openreview, ("links", "openreview"), "duplicate-openreview-id"),
+    ("DOI", lambda e: (e.entry.links.doi or "").lower(), ("links", "doi"), "duplicate-doi"),
+    ("a near-identical title", lambda e: normalized_title(e.entry.title), ("title",), "duplicate-title"),
 )
 
 
@@ -138,7 +138,7 @@ def cross_check(entries: list[CatalogEntry], files: dict[str, SourceFile]) -> li
     problems: list[Problem] = []
     first: list[dict[str, CatalogEntry]] = [{} for _ in _UNIQUE]
     for item in entries:
-        for seen, (what, key_of, field_path) in zip(first, _UNIQUE, strict=True):
+        for seen, (what, key_of, field_path, rule) in zip(first, _UNIQUE, strict=True):
             key = key_of(item)
             if not key:
                 continue
@@ -148,7 +148,7 @@ def cross_check(entries: list[CatalogEntry], files: dict[str, SourceFile]) -> li
             line, col = files[item.path].locate(field_path) if field_path else (0, 0)
             problems.append(Problem(
                 item.path, line, col, ".".join(field_path),
-                f"{what} is also used by {seen[key].path}", "each work is listed once; merge the two entries",
+                f"{what} is also used by {seen[key].path}", "each work is listed once; merge the two entries", rule,
             ))
 
     known = {e.id for e in entries}
@@ -157,7 +157,8 @@ def cross_check(entries: list[CatalogEntry], files: dict[str, SourceFile]) -> li
             if other not in known:
                 line, col = files[item.path].locate(("related", index))
                 problems.append(Problem(item.path, line, col, f"related.{index}",
-                                        f"no entry with id '{other}'", did_you_mean(other, known - {item.id})))
+                                        f"no entry with id '{other}'", did_you_mean(other, known - {item.id}),
+                                        "unknown-related-id"))
     return problems
 
 
@@ -183,6 +184,7 @@ def policy_problems(
                 problems.append(Problem(
                     item.path, line, col, dotted, "required by this catalog",
                     f"add '{path[-1]}:' — pyproject.toml sets [tool.alignhub] {key} = \"required\"",
+                    "required-by-catalog",
                 ))
     return problems
 

@@ -132,3 +132,21 @@ def test_fast_resolver_types_plain_scalars_like_pyyaml(value: str) -> None:
     fast, stock = yamlsafe._FastResolver(), Resolver()
     for implicit in ((True, False), (False, True)):
         assert fast.resolve(ScalarNode, value, implicit) == stock.resolve(ScalarNode, value, implicit)
+
+
+@pytest.mark.parametrize(("old", "new", "rule"), [
+    ("year: 2023", "'<<': {year: 2023}", "yaml-merge-key"),
+    ("year: 2023", "[year]: 2023", "invalid-key"),
+])
+def test_merge_keys_and_keys_that_are_not_words_are_refused(root: Path, cli, old: str, new: str, rule: str) -> None:
+    edit(root, DPO, old, new)
+    code, out = cli("validate", "--root", str(root))
+    assert code == 1
+    assert rule_of(out, f"{DPO}:7:1:") == rule
+
+
+def test_a_dangling_symlink_is_an_unreadable_file(root: Path, cli) -> None:
+    (root / "entries" / "methods" / "gone.yaml").symlink_to(root / "nowhere.yaml")
+    code, out = cli("validate", "--root", str(root))
+    assert code == 1
+    assert rule_of(out, "entries/methods/gone.yaml: cannot read the file:") == "unreadable-file"

@@ -120,6 +120,24 @@ def test_duplicate_arxiv_id_across_entries(root: Path, cli) -> None:
     assert rule_of(out, f"{KTO}:9:10: links.arxiv: arXiv id is also used by {DPO}") == "duplicate-arxiv-id"
 
 
+@pytest.mark.parametrize(("field", "rule"), [("openreview", "duplicate-openreview-id"), ("doi", "duplicate-doi")])
+def test_duplicate_openreview_id_and_doi_across_entries(root: Path, cli, field: str, rule: str) -> None:
+    value = "NN6QHwgRrQ" if field == "openreview" else "10.18653/v1/2023.acl-long.493"
+    edit(root, DPO, 'arxiv: "2305.18290"', f'arxiv: "2305.18290"\n  {field}: "{value}"')
+    edit(root, KTO, "arxiv: 2402.01306", f'arxiv: 2402.01306\n  {field}: "{value}"')
+    out = problems(cli, root)
+    assert rule_of(out, f"{KTO}:10:") == rule
+
+
+@pytest.mark.parametrize(("old", "new", "rule"), [
+    ("tags: [dpo, ", "tags: [dpo, dpo, ", "duplicate-tag"),
+    ("authors: [", "authors: [Rafael Rafailov, ", "duplicate-author"),
+])
+def test_a_tag_or_author_listed_twice(root: Path, cli, old: str, new: str, rule: str) -> None:
+    edit(root, DPO, old, new)
+    assert rule_of(problems(cli, root), f"{DPO}:") == rule
+
+
 def test_duplicate_entry_id_in_two_sections(root: Path, cli) -> None:
     text = (root / DPO).read_text()
     text = text.replace("topic: offline-preference-optimization", "topic: safety-alignment")

@@ -78,8 +78,10 @@ def bibtex_records(catalog: Catalog, templates: Path, metadata: Metadata | None 
     }
 
 
-def to_bibtex(catalog: Catalog, templates: Path, metadata: Metadata | None = None) -> str:
-    return "\n".join(bibtex_records(catalog, templates, metadata).values())
+def to_bibtex(catalog: Catalog, templates: Path, metadata: Metadata | None = None,
+              records: Mapping[str, str] | None = None) -> str:
+    """The BibTeX file: `records` (`bibtex_records`' answer) when the caller has them already."""
+    return "\n".join((records if records is not None else bibtex_records(catalog, templates, metadata)).values())
 
 
 def metadata_record(meta: EntryMetadata) -> dict[str, Any]:
@@ -173,20 +175,24 @@ def to_atom(catalog: Catalog, templates: Path, site_url: str | None = None, size
     return template.render(items=items, taxonomy=catalog.taxonomy, site_url=base, pages=pages, updated=updated)
 
 
+# The export formats, in the order they are offered, and the file name each is published under with the
+# site: `alignhub export --format` takes these names and the site writes these files.
+FORMATS: dict[str, str] = {"bibtex": "alignhub.bib", "json": "alignhub.json", "csv": "alignhub.csv", "atom": "feed.xml"}
+
+
 def export(name: str, catalog: Catalog, templates: Path, site_url: str | None = None,
-           metadata: Metadata | None = None, entry_page: Callable[[CatalogEntry], str] | None = None) -> str:
-    """The text of one export format: "bibtex", "json", "csv" or "atom" (a key of FORMATS).
+           metadata: Metadata | None = None, entry_page: Callable[[CatalogEntry], str] | None = None,
+           feed_size: int = FEED_SIZE, bibtex: Mapping[str, str] | None = None) -> str:
+    """The text of one export format (a key of FORMATS).
 
     `metadata` is `alignhub.metadata.lookup(root, catalog)`: the abstract and fetched figures it adds.
+    `bibtex` is `bibtex_records`' answer when the caller has it already (the site shows each entry's).
     """
     writers: dict[str, Callable[[], str]] = {
-        "bibtex": lambda: to_bibtex(catalog, templates, metadata),
+        "bibtex": lambda: to_bibtex(catalog, templates, metadata, bibtex),
         "json": lambda: to_json(catalog, metadata),
         "csv": lambda: to_csv(catalog, metadata),
-        "atom": lambda: to_atom(catalog, templates, site_url, entry_page=entry_page),
+        "atom": lambda: to_atom(catalog, templates, site_url, feed_size, entry_page),
     }
+    assert writers.keys() == FORMATS.keys(), "each format of FORMATS has a writer here"
     return writers[name]()
-
-
-# Each format and the file name it is published under with the site.
-FORMATS: dict[str, str] = {"bibtex": "alignhub.bib", "json": "alignhub.json", "csv": "alignhub.csv", "atom": "feed.xml"}

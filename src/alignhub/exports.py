@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from alignhub.catalog import Catalog, CatalogEntry
+from alignhub.catalog import Catalog, CatalogEntry, additions_order
 from alignhub.metadata.lookup import NOTHING, EntryMetadata
 from alignhub.models import Entry
 from alignhub.taxonomy import Taxonomy
@@ -42,7 +42,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def catalog_order(catalog: Catalog) -> Iterator[CatalogEntry]:
-    """Every entry in reading order: taxonomy sections and topics, newest first within a topic."""
+    """Every entry in reading order: taxonomy sections and topics, `listing_order` within a topic."""
     for group in catalog.sections:
         for topic in group.topics:
             yield from topic.entries
@@ -155,12 +155,8 @@ def to_csv(catalog: Catalog, metadata: Metadata | None = None) -> str:
 
 
 def newest(catalog: Catalog, size: int) -> list[CatalogEntry]:
-    """The `size` most recently added entries, newest first; among those added the same day the most
-    recent work first (a batch of additions shows its 2025 papers before its 2017 ones), then by title."""
-    return sorted(
-        catalog.entries,
-        key=lambda i: (-i.entry.added.toordinal(), -i.entry.year, i.entry.title.casefold(), i.id),
-    )[:size]
+    """The `size` most recently added entries, in `additions_order`."""
+    return sorted(catalog.entries, key=additions_order)[:size]
 
 
 def to_atom(catalog: Catalog, templates: Path, site_url: str | None = None, size: int = FEED_SIZE,

@@ -39,6 +39,14 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str]]:
     return run
 
 
+def rule_of(out: str, text: str) -> str:
+    """The rule id printed at the end (``[rule-id]``) of the first line of `out` that contains `text`."""
+    line = next((line for line in out.splitlines() if text in line), None)
+    assert line is not None, f"no line with {text!r} in:\n{out}"
+    assert line.endswith("]") and " [" in line, line
+    return line.rsplit(" [", 1)[1][:-1]
+
+
 def write(root: Path, relative: str, text: str) -> Path:
     path = root / relative
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -47,8 +47,8 @@ def test_add_writes_an_entry_that_validation_holds_back_until_summarised(root: P
     code, out = cli("validate", "--strict", "--root", str(root))
     assert code == 1
     assert out.splitlines() == [
-        "entries/methods/safe-rlhf.yaml:11:7: summary.en: must not be empty (a draft: write one sentence in your own words)",
-        "entries/methods/safe-rlhf.yaml:12:7: summary.zh: must not be empty (a draft: write one sentence in your own words)",
+        "entries/methods/safe-rlhf.yaml:11:7: summary.en: must not be empty (a draft: write one sentence in your own words) [draft-summary]",
+        "entries/methods/safe-rlhf.yaml:12:7: summary.zh: must not be empty (a draft: write one sentence in your own words) [draft-summary]",
         "2 problems in 1 file; 1 entry is a draft to finish (empty summary)",
     ]
     edit(root, "entries/methods/safe-rlhf.yaml", 'en: ""', "en: Trains helpfulness and harmlessness separately.")

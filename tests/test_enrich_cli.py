@@ -15,7 +15,8 @@ import pytest
 from alignhub import pipeline
 from alignhub.metadata.lookup import Decision, EntryMetadata, RepoStatus, lookup
 from alignhub.metadata.records import MODELS, Missing
-from conftest import edit, write
+from alignhub.metadata.store import Store
+from conftest import edit, rule_of, write
 from fixtures.api.fakeapi import FakeApis, Reply, summary
 
 CATALOG_IDS = ["2105.14111", "2109.07958", "2305.18290", "2306.03819", "2311.10766", "2402.01306", "2402.10571"]
@@ -147,7 +148,7 @@ def test_a_wrong_arxiv_id_is_caught_by_validate_strict_once_enriched(root: Path,
     assert cli("enrich", "--source", "arxiv", "--root", str(root))[0] == 0
     expected = ("entries/datasets/truthfulqa.yaml:9:10: links.arxiv: the entry's title does not match arXiv "
                 '2008.02275 (arXiv 2008.02275 is "Aligning AI With Shared Human Values": is the id right? if the '
-                "paper was renamed, copy that title)")
+                "paper was renamed, copy that title) [title-mismatch]")
     code, out = cli("validate", "--strict", "--root", str(root))
     assert code == 1
     assert expected in out.splitlines()
@@ -164,7 +165,7 @@ def test_an_arxiv_id_that_does_not_exist_is_an_error_with_strict(root: Path, api
     code, out = cli("validate", "--strict", "--root", str(root))
     assert code == 1
     assert ("entries/datasets/truthfulqa.yaml:9:10: links.arxiv: arXiv has no paper 2109.07959 "
-            "(arXiv has no paper with this id) (check the id)") in out
+            "(arXiv has no paper with this id) (check the id) [paper-not-found]") in out
 
 
 def test_a_slightly_different_title_is_only_a_warning(root: Path, api: FakeApis, cli) -> None:
@@ -174,7 +175,7 @@ def test_a_slightly_different_title_is_only_a_warning(root: Path, api: FakeApis,
     assert code == 0
     assert ('entries/datasets/truthfulqa.yaml:1:8: warning: title: "TruthfulQA: Measuring How Models Mimic Human '
             'Falsehood" differs slightly from the title on arXiv 2109.07958: "TruthfulQA: Measuring How Models '
-            'Mimic Human Falsehoods" (copy the exact title)') in out
+            'Mimic Human Falsehoods" (copy the exact title) [title-differs-slightly]') in out
 
 
 def test_a_preprint_accepted_at_a_venue_can_be_updated(root: Path, api: FakeApis, cli,
@@ -202,7 +203,7 @@ def test_a_presentation_openreview_knows_is_a_suggestion_naming_the_field(root: 
     code, out = cli("validate", "--strict", "--root", str(root))
     assert code == 0, out
     assert ("entries/methods/safe-rlhf.yaml:6:8: suggestion: venue.presentation: not set: OpenReview lists it at "
-            "ICLR 2024 Spotlight (set venue.presentation: spotlight)") in out.splitlines()
+            "ICLR 2024 Spotlight (set venue.presentation: spotlight) [presentation-update]") in out.splitlines()
     edit(root, "entries/methods/safe-rlhf.yaml", "year: 2024}", "year: 2024, presentation: spotlight}")
     code, out = cli("validate", "--strict", "--root", str(root))
     assert (code, "suggestion" in out) == (0, False)
@@ -215,7 +216,15 @@ def test_semantic_scholar_venue_suggests_an_update_for_an_entry_without_venue(ro
     code, out = cli("validate", "--root", str(root))
     assert code == 0
     assert ("entries/methods/kto.yaml: suggestion: venue: venue can be updated: Semantic Scholar lists it at "
-            "ICML (set venue: {name: ICML, year: <the conference year>})") in out
+            "ICML (set venue: {name: ICML, year: <the conference year>}) [venue-update]") in out
+
+
+def test_a_vanished_repository_is_a_warning_even_with_strict(root: Path, cli) -> None:
+    Store(root).write("github", Missing(id="eric-mitchell/direct-preference-optimization", reason="not found"))
+    code, out = cli("validate", "--strict", "--root", str(root))
+    assert code == 0, out
+    assert rule_of(out, "entries/methods/dpo.yaml:11:9: warning: links.code: GitHub has no repository "
+                        "eric-mitchell/direct-preference-optimization") == "repository-not-found"
 
 
 def test_a_broken_cache_file_is_reported_not_trusted(root: Path, api: FakeApis, cli) -> None:
@@ -224,7 +233,7 @@ def test_a_broken_cache_file_is_reported_not_trusted(root: Path, api: FakeApis, 
     path.write_text(path.read_text()[:200], encoding="utf-8")
     code, out = cli("validate", "--strict", "--root", str(root))
     assert code == 1
-    assert "metadata/arxiv/2305.18290.json:" in out and "not valid JSON" in out
+    assert "metadata/arxiv/2305.18290.json:" in out and rule_of(out, "not valid JSON") == "invalid-cache-record"
     assert "run `alignhub enrich --refresh --source arxiv`" in out
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from alignhub import loader
-from conftest import edit, write
+from conftest import edit, rule_of, write
 
 TQA = "entries/datasets/truthfulqa.yaml"
 
@@ -29,28 +29,28 @@ def test_arxiv_ids_take_ascii_digits_only(root: Path, cli, written: str, fixed: 
     edit(root, TQA, '"2109.07958"', f'"{written}"')
     code, out = cli("validate", "--root", str(root))
     assert code == 1
-    assert f"links.arxiv: '{written}' is not an arXiv id (use ASCII digits and punctuation: write {fixed})" in out
+    assert rule_of(out, f"links.arxiv: '{written}' is not an arXiv id (use ASCII digits and punctuation: write {fixed})") == "non-ascii-digits"
 
 
 def test_dois_take_ascii_digits_only(root: Path, cli) -> None:
     edit(root, TQA, 'arxiv: "2109.07958"', 'doi: "10.１８６５３/v1/2022.acl-long.229"')
     code, out = cli("validate", "--root", str(root))
     assert code == 1
-    assert "write 10.18653/v1/2022.acl-long.229" in out
+    assert rule_of(out, "write 10.18653/v1/2022.acl-long.229") == "non-ascii-digits"
 
 
 def test_a_fifo_under_entries_is_reported_not_read(root: Path, cli) -> None:
     os.mkfifo(root / "entries" / "methods" / "waiting.yaml")
     code, out = cli("validate", "--root", str(root))  # hung forever before
     assert code == 1
-    assert "entries/methods/waiting.yaml: cannot read the file: not a regular file (a FIFO)" in out
+    assert rule_of(out, "entries/methods/waiting.yaml: cannot read the file: not a regular file (a FIFO)") == "not-a-regular-file"
 
 
 def test_a_link_to_dev_zero_is_reported_not_read(root: Path, cli) -> None:
     (root / "entries" / "methods" / "zero.yaml").symlink_to("/dev/zero")
     code, out = cli("validate", "--root", str(root))  # read until memory ran out before
     assert code == 1
-    assert "entries/methods/zero.yaml: cannot read the file: not a regular file (a device)" in out
+    assert rule_of(out, "entries/methods/zero.yaml: cannot read the file: not a regular file (a device)") == "not-a-regular-file"
 
 
 def test_a_huge_entry_file_is_refused(root: Path, cli) -> None:
@@ -58,7 +58,7 @@ def test_a_huge_entry_file_is_refused(root: Path, cli) -> None:
     path.write_bytes(path.read_bytes() + b"# " + b"x" * (loader.MAX_ENTRY_BYTES + 10) + b"\n")
     code, out = cli("validate", "--root", str(root))
     assert code == 1
-    assert f"{TQA}: cannot read the file: the file is too big" in out
+    assert rule_of(out, f"{TQA}: cannot read the file: the file is too big") == "file-too-large"
 
 
 def test_an_in_place_edit_that_restores_the_mtime_is_seen(root: Path, cli, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -84,7 +84,7 @@ def test_invisible_and_bidi_characters_are_refused_with_their_place(root: Path, 
     edit(root, TQA, "Measuring How", f"Measuring{char} How")
     code, out = cli("validate", "--root", str(root))
     assert code == 1
-    assert f"{TQA}:1:30: invisible or control character U+{ord(char):04X}" in out
+    assert rule_of(out, f"{TQA}:1:30: invisible or control character U+{ord(char):04X}") == "invisible-character"
 
 
 def test_a_line_separator_does_not_shift_later_line_numbers(root: Path, cli) -> None:
@@ -98,7 +98,7 @@ def test_a_nul_byte_is_located(root: Path, cli) -> None:
     path = root / TQA
     path.write_bytes(path.read_bytes().replace(b"year: 2021", b"year: 20\x0021"))
     code, out = cli("validate", "--root", str(root))
-    assert code == 1 and f"{TQA}:6:9: invisible or control character U+0000" in out
+    assert code == 1 and rule_of(out, f"{TQA}:6:9: invisible or control character U+0000") == "invisible-character"
 
 
 @pytest.mark.parametrize(("field", "text"), [
@@ -111,14 +111,14 @@ def test_text_fields_have_length_limits(root: Path, cli, field: str, text: str) 
     else:
         edit(root, TQA, "en: Questions crafted", f"en: {text} Questions crafted")
     code, out = cli("validate", "--root", str(root))
-    assert code == 1 and "is too long (at most" in out
+    assert code == 1 and rule_of(out, "is too long (at most") == "too-long"
 
 
 def test_an_added_date_in_the_future_is_refused(root: Path, cli) -> None:
     later = (date.today() + timedelta(days=3)).isoformat()
     edit(root, TQA, "added: 2026-11-22", f"added: {later}")
     code, out = cli("validate", "--root", str(root))
-    assert code == 1 and f"added: {later} is in the future" in out
+    assert code == 1 and rule_of(out, f"added: {later} is in the future") == "future-date"
 
 
 @pytest.mark.parametrize(("url", "message"), [
@@ -129,7 +129,7 @@ def test_an_added_date_in_the_future_is_refused(root: Path, cli) -> None:
 def test_credentials_and_bad_ports_in_urls_are_refused(root: Path, cli, url: str, message: str) -> None:
     edit(root, TQA, 'arxiv: "2109.07958"', f'arxiv: "2109.07958"\n  code: {url}')
     code, out = cli("validate", "--root", str(root))
-    assert code == 1 and message in out
+    assert code == 1 and rule_of(out, message) == "invalid-url"
     assert "secret" not in out
 
 
@@ -138,7 +138,7 @@ def test_a_symlinked_section_folder_is_reported(root: Path, cli, tmp_path: Path)
     shutil.move(root / "entries" / "datasets", elsewhere)
     (root / "entries" / "datasets").symlink_to(elsewhere)
     code, out = cli("validate", "--root", str(root))
-    assert code == 1 and "entries/datasets/: a symlinked folder is not read" in out
+    assert code == 1 and rule_of(out, "entries/datasets/: a symlinked folder is not read") == "symlinked-folder"
 
 
 def test_a_hidden_entry_file_is_reported(root: Path, cli) -> None:
@@ -162,13 +162,13 @@ def test_non_slug_ids_in_the_taxonomy_are_refused(root: Path, cli) -> None:
 def test_a_deleted_taxonomy_is_not_replaced_by_the_packaged_one(root: Path, cli) -> None:
     (root / "entries" / "taxonomy.yaml").unlink()
     code, out = cli("validate", "--root", str(root))
-    assert code == 1 and "entries/taxonomy.yaml: the taxonomy is missing" in out
+    assert code == 1 and rule_of(out, "entries/taxonomy.yaml: the taxonomy is missing") == "taxonomy-missing"
 
 
 def test_a_venue_written_as_text_says_how_to_write_it(root: Path, cli) -> None:
     edit(root, TQA, "venue: {name: ACL, year: 2022}", "venue: EMNLP 2022")
     code, out = cli("validate", "--root", str(root))
-    assert code == 1 and "(write venue: {name: EMNLP, year: 2022})" in out
+    assert code == 1 and rule_of(out, "(write venue: {name: EMNLP, year: 2022})") == "venue-as-text"
     assert "valid dictionary" not in out
 
 
@@ -176,7 +176,7 @@ def test_a_venue_written_as_text_says_how_to_write_it(root: Path, cli) -> None:
 def test_a_bad_date_says_how_to_write_one(root: Path, cli, written: str) -> None:
     edit(root, TQA, "added: 2026-11-22", f"added: {written}")
     code, out = cli("validate", "--root", str(root))
-    assert code == 1 and "(write the date as YYYY-MM-DD, e.g. 2024-05-31)" in out
+    assert code == 1 and rule_of(out, "(write the date as YYYY-MM-DD, e.g. 2024-05-31)") == "invalid-date"
     assert "invalid character" not in out
 
 
@@ -185,19 +185,20 @@ def test_a_bad_date_says_how_to_write_one(root: Path, cli, written: str) -> None
 def test_yaml_booleans_get_a_quote_it_hint(root: Path, cli, old: str, new: str) -> None:
     edit(root, TQA, old, new)
     code, out = cli("validate", "--root", str(root))
-    assert code == 1 and "YAML read this value as the boolean" in out and "put the value in quotes" in out
+    assert code == 1 and "YAML read this value as the boolean" in out
+    assert rule_of(out, "put the value in quotes") == "yaml-boolean"
 
 
 def test_a_file_name_with_a_newline_is_printed_escaped(root: Path, cli) -> None:
     shutil.copy(root / TQA, root / "entries/datasets/bad\nname.yaml")
     code, out = cli("validate", "--root", str(root))
-    assert code == 1 and "entries/datasets/bad\\nname.yaml: 'bad\\nname' is not a valid entry id" in out
+    assert code == 1 and rule_of(out, "entries/datasets/bad\\nname.yaml: 'bad\\nname' is not a valid entry id") == "invalid-entry-id"
 
 
 def test_a_misspelt_related_id_never_suggests_the_entry_itself(root: Path, cli) -> None:
     edit(root, TQA, "tags: [", "related: [truthfulqb]\ntags: [")
     code, out = cli("validate", "--root", str(root))
-    assert code == 1 and "no entry with id 'truthfulqb'" in out
+    assert code == 1 and rule_of(out, "no entry with id 'truthfulqb'") == "unknown-related-id"
     assert "did you mean 'truthfulqa'" not in out
 
 
@@ -283,8 +284,8 @@ def test_the_chinese_summary_policy_is_one_setting_that_validate_enforces(root: 
     write(root, "pyproject.toml", '[tool.alignhub]\nsummary_zh = "required"\n')
     code, out = cli("validate", "--root", str(root))
     assert code == 1
-    assert ('entries/methods/odpo.yaml:12:3: summary.zh: required by this catalog '
-            '(add \'zh:\' — pyproject.toml sets [tool.alignhub] summary_zh = "required")') in out
+    assert rule_of(out, 'entries/methods/odpo.yaml:12:3: summary.zh: required by this catalog '
+                   '(add \'zh:\' — pyproject.toml sets [tool.alignhub] summary_zh = "required")') == "required-by-catalog"
     assert cli("build", "--root", str(root))[0] == 1
     write(root, "pyproject.toml", '[tool.alignhub]\nsummary_zh = "always"\n')
     code, out = cli("validate", "--root", str(root))

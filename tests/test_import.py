@@ -81,7 +81,7 @@ def test_imported_entries_are_drafts_validate_names_and_a_second_import_adds_not
     code, out = cli("validate", "--root", str(root))
     assert code == 1
     assert ("entries/safety/training-a-helpful-and-harmless-assistant.yaml:13:7: summary.en: must not be empty "
-            "(a draft: write one sentence in your own words)") in out.splitlines()
+            "(a draft: write one sentence in your own words) [draft-summary]") in out.splitlines()
     assert out.splitlines()[-1] == "10 problems in 5 files; 5 entries are drafts to finish (empty summary)"
 
     before = tree(root)

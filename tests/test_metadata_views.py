@@ -160,9 +160,9 @@ def test_the_refresh_summary_names_decisions_title_mismatches_and_suggestions(ro
            "Spotlight (accepted)`\n" in body
     assert ("entries/datasets/truthfulqa.yaml:9:10: links.arxiv: the entry's title does not match arXiv 2008.02275 "
             '(arXiv 2008.02275 is "Aligning AI With Shared Human Values": is the id right? if the paper was '
-            "renamed, copy that title)") in body.splitlines()
+            "renamed, copy that title) [title-mismatch]") in body.splitlines()
     assert ("entries/methods/safe-rlhf.yaml:6:8: suggestion: venue: venue can be updated: OpenReview lists it at "
-            "ICLR 2024 Spotlight (set venue: {name: ICLR, year: 2024, presentation: spotlight})") in body.splitlines()
+            "ICLR 2024 Spotlight (set venue: {name: ICLR, year: 2024, presentation: spotlight}) [venue-update]") in body.splitlines()
     # against itself: nothing changed, whatever validate would say
     before = tmp_path / "before"
     shutil.copytree(root / "metadata", before / "metadata")

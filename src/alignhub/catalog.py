@@ -30,10 +30,28 @@ class CatalogEntry:
     entry: Entry
     cache_key: str = ""  # content digest/section/id: what the entry's cached renderings are keyed by
 
-    @property
-    def sort_key(self) -> tuple[int, int, str, str]:
-        """Newest first, then by title: the order entries are listed within a topic."""
-        return (-self.entry.year, -self.entry.added.toordinal(), self.entry.title.casefold(), self.id)
+
+# The orders entries are put in: every sort of entries uses one of these three keys.
+
+def listing_order(item: CatalogEntry) -> tuple[int, int, str, str]:
+    """The order entries are listed in everywhere a reader sees them (a topic of the READMEs and of the
+    site, "All entries", the BibTeX, JSON and CSV exports): the most recent work first (`year`), then
+    the most recently added (`added`), then by title ignoring case, then by id."""
+    e = item.entry
+    return (-e.year, -e.added.toordinal(), e.title.casefold(), item.id)
+
+
+def additions_order(item: CatalogEntry) -> tuple[int, int, str, str]:
+    """The order of the newest additions (the site's home page, the Atom feed): the most recently added
+    first, then as `listing_order` (a batch added the same day shows its 2025 papers before its 2017 ones)."""
+    e = item.entry
+    return (-e.added.toordinal(), -e.year, e.title.casefold(), item.id)
+
+
+def file_order(item: CatalogEntry) -> tuple[str, str]:
+    """The order of `Catalog.entries` and of work done entry by entry (`alignhub enrich`): by section
+    folder, then by id; stable across runs and independent of the entries' content."""
+    return (item.section, item.id)
 
 
 @dataclass(frozen=True)
@@ -61,14 +79,14 @@ class Catalog:
 
     @cached_property
     def sections(self) -> list[SectionGroup]:
-        """Every section and topic of the taxonomy, in taxonomy order, entries newest first."""
+        """Every section and topic of the taxonomy, in taxonomy order, entries in `listing_order`."""
         by_topic: dict[str, list[CatalogEntry]] = {}
         for item in self.entries:
             by_topic.setdefault(item.entry.topic, []).append(item)
         return [
             SectionGroup(
                 section,
-                [TopicGroup(topic, sorted(by_topic.get(topic.id, []), key=lambda e: e.sort_key))
+                [TopicGroup(topic, sorted(by_topic.get(topic.id, []), key=listing_order))
                  for topic in section.topics],
             )
             for section in self.taxonomy.sections
@@ -123,13 +141,13 @@ def normalized_title(title: str) -> str:
     return _NOT_WORD.sub("", text)
 
 
-# What no two entries may share: a description, how to read it off an entry, and the field holding it.
-_UNIQUE: tuple[tuple[str, Any, tuple[str, ...]], ...] = (
-    ("entry id", lambda e: e.id, ()),
-    ("arXiv id", lambda e: e.entry.links.arxiv, ("links", "arxiv")),
-    ("OpenReview id", lambda e: e.entry.links.openreview, ("links", "openreview")),
-    ("DOI", lambda e: (e.entry.links.doi or "").lower(), ("links", "doi")),
-    ("a near-identical title", lambda e: normalized_title(e.entry.title), ("title",)),
+# What no two entries may share: a description, how to read it off an entry, the field holding it, the rule.
+_UNIQUE: tuple[tuple[str, Any, tuple[str, ...], str], ...] = (
+    ("entry id", lambda e: e.id, (), "duplicate-entry-id"),
+    ("arXiv id", lambda e: e.entry.links.arxiv, ("links", "arxiv"), "duplicate-arxiv-id"),
+    ("OpenReview id", lambda e: e.entry.links.openreview, ("links", "openreview"), "duplicate-openreview-id"),
+    ("DOI", lambda e: (e.entry.links.doi or "").lower(), ("links", "doi"), "duplicate-doi"),
+    ("a near-identical title", lambda e: normalized_title(e.entry.title), ("title",), "duplicate-title"),
 )
 
 
@@ -138,7 +156,7 @@ def cross_check(entries: list[CatalogEntry], files: dict[str, SourceFile]) -> li
     problems: list[Problem] = []
     first: list[dict[str, CatalogEntry]] = [{} for _ in _UNIQUE]
     for item in entries:
-        for seen, (what, key_of, field_path) in zip(first, _UNIQUE, strict=True):
+        for seen, (what, key_of, field_path, rule) in zip(first, _UNIQUE, strict=True):
             key = key_of(item)
             if not key:
                 continue
@@ -148,7 +166,7 @@ def cross_check(entries: list[CatalogEntry], files: dict[str, SourceFile]) -> li
             line, col = files[item.path].locate(field_path) if field_path else (0, 0)
             problems.append(Problem(
                 item.path, line, col, ".".join(field_path),
-                f"{what} is also used by {seen[key].path}", "each work is listed once; merge the two entries",
+                f"{what} is also used by {seen[key].path}", "each work is listed once; merge the two entries", rule,
             ))
 
     known = {e.id for e in entries}
@@ -157,7 +175,8 @@ def cross_check(entries: list[CatalogEntry], files: dict[str, SourceFile]) -> li
             if other not in known:
                 line, col = files[item.path].locate(("related", index))
                 problems.append(Problem(item.path, line, col, f"related.{index}",
-                                        f"no entry with id '{other}'", did_you_mean(other, known - {item.id})))
+                                        f"no entry with id '{other}'", did_you_mean(other, known - {item.id}),
+                                        "unknown-related-id"))
     return problems
 
 
@@ -183,6 +202,7 @@ def policy_problems(
                 problems.append(Problem(
                     item.path, line, col, dotted, "required by this catalog",
                     f"add '{path[-1]}:' — pyproject.toml sets [tool.alignhub] {key} = \"required\"",
+                    "required-by-catalog",
                 ))
     return problems
 
@@ -234,5 +254,5 @@ def build_catalog(
     problems += cross_check(entries, by_path)
     problems += policy_problems(entries, by_path, required)
     problems.sort()
-    entries.sort(key=lambda e: (e.section, e.id))
+    entries.sort(key=file_order)
     return LoadedCatalog(Catalog(taxonomy, entries, required), problems, parsed, cache)

@@ -271,7 +271,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     add("schema", cmd_schema, "Print the JSON Schema of an entry file (for editors).")
     p = add("export", cmd_export, "Write the catalog as BibTeX, JSON, CSV or an Atom feed of the newest entries.")
-    p.add_argument("--format", required=True, choices=["bibtex", "json", "csv", "atom"],
+    from alignhub.exports import FORMATS
+
+    p.add_argument("--format", required=True, choices=list(FORMATS),
                    help="what to write (atom: a feed of the 50 newest entries)")
     p.add_argument("--output", default="-", metavar="FILE", help="file to write (default: standard output)")
     from alignhub.links import command as links_command

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from alignhub.catalog import Catalog, CatalogEntry
+from alignhub.catalog import Catalog, CatalogEntry, additions_order
 from alignhub.metadata.lookup import NOTHING, EntryMetadata
 from alignhub.models import Entry
 from alignhub.taxonomy import Taxonomy
@@ -42,7 +42,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def catalog_order(catalog: Catalog) -> Iterator[CatalogEntry]:
-    """Every entry in reading order: taxonomy sections and topics, newest first within a topic."""
+    """Every entry in reading order: taxonomy sections and topics, `listing_order` within a topic."""
     for group in catalog.sections:
         for topic in group.topics:
             yield from topic.entries
@@ -78,8 +78,10 @@ def bibtex_records(catalog: Catalog, templates: Path, metadata: Metadata | None 
     }
 
 
-def to_bibtex(catalog: Catalog, templates: Path, metadata: Metadata | None = None) -> str:
-    return "\n".join(bibtex_records(catalog, templates, metadata).values())
+def to_bibtex(catalog: Catalog, templates: Path, metadata: Metadata | None = None,
+              records: Mapping[str, str] | None = None) -> str:
+    """The BibTeX file: `records` (`bibtex_records`' answer) when the caller has them already."""
+    return "\n".join((records if records is not None else bibtex_records(catalog, templates, metadata)).values())
 
 
 def metadata_record(meta: EntryMetadata) -> dict[str, Any]:
@@ -153,12 +155,8 @@ def to_csv(catalog: Catalog, metadata: Metadata | None = None) -> str:
 
 
 def newest(catalog: Catalog, size: int) -> list[CatalogEntry]:
-    """The `size` most recently added entries, newest first; among those added the same day the most
-    recent work first (a batch of additions shows its 2025 papers before its 2017 ones), then by title."""
-    return sorted(
-        catalog.entries,
-        key=lambda i: (-i.entry.added.toordinal(), -i.entry.year, i.entry.title.casefold(), i.id),
-    )[:size]
+    """The `size` most recently added entries, in `additions_order`."""
+    return sorted(catalog.entries, key=additions_order)[:size]
 
 
 def to_atom(catalog: Catalog, templates: Path, site_url: str | None = None, size: int = FEED_SIZE,
@@ -173,20 +171,24 @@ def to_atom(catalog: Catalog, templates: Path, site_url: str | None = None, size
     return template.render(items=items, taxonomy=catalog.taxonomy, site_url=base, pages=pages, updated=updated)
 
 
+# The export formats, in the order they are offered, and the file name each is published under with the
+# site: `alignhub export --format` takes these names and the site writes these files.
+FORMATS: dict[str, str] = {"bibtex": "alignhub.bib", "json": "alignhub.json", "csv": "alignhub.csv", "atom": "feed.xml"}
+
+
 def export(name: str, catalog: Catalog, templates: Path, site_url: str | None = None,
-           metadata: Metadata | None = None, entry_page: Callable[[CatalogEntry], str] | None = None) -> str:
-    """The text of one export format: "bibtex", "json", "csv" or "atom" (a key of FORMATS).
+           metadata: Metadata | None = None, entry_page: Callable[[CatalogEntry], str] | None = None,
+           feed_size: int = FEED_SIZE, bibtex: Mapping[str, str] | None = None) -> str:
+    """The text of one export format (a key of FORMATS).
 
     `metadata` is `alignhub.metadata.lookup(root, catalog)`: the abstract and fetched figures it adds.
+    `bibtex` is `bibtex_records`' answer when the caller has it already (the site shows each entry's).
     """
     writers: dict[str, Callable[[], str]] = {
-        "bibtex": lambda: to_bibtex(catalog, templates, metadata),
+        "bibtex": lambda: to_bibtex(catalog, templates, metadata, bibtex),
         "json": lambda: to_json(catalog, metadata),
         "csv": lambda: to_csv(catalog, metadata),
-        "atom": lambda: to_atom(catalog, templates, site_url, entry_page=entry_page),
+        "atom": lambda: to_atom(catalog, templates, site_url, feed_size, entry_page),
     }
+    assert writers.keys() == FORMATS.keys(), "each format of FORMATS has a writer here"
     return writers[name]()
-
-
-# Each format and the file name it is published under with the site.
-FORMATS: dict[str, str] = {"bibtex": "alignhub.bib", "json": "alignhub.json", "csv": "alignhub.csv", "atom": "feed.xml"}

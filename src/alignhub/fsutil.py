@@ -69,7 +69,19 @@ def atomic_write_text(path: Path, text: str) -> None:
 
 
 class NotAFileError(OSError):
-    """A catalog path that is not a regular file, or too big to be one of ours; `strerror` says which."""
+    """A catalog path that is not a regular file, or too big to be one of ours; `strerror` says which,
+    `rule` names the check it breaks (`alignhub.rules`)."""
+
+    rule = "not-a-regular-file"
+
+
+class FileTooLargeError(NotAFileError):
+    rule = "file-too-large"
+
+
+def unreadable_rule(err: OSError) -> str:
+    """The rule a file that cannot be read breaks: not a regular file, too large, or unreadable."""
+    return getattr(err, "rule", "unreadable-file")
 
 
 def check_regular(st: os.stat_result, limit: int) -> None:
@@ -80,7 +92,7 @@ def check_regular(st: os.stat_result, limit: int) -> None:
                 else "a socket" if stat.S_ISSOCK(mode) else "a folder" if stat.S_ISDIR(mode) else "a special file")
         raise NotAFileError(0, f"not a regular file ({kind}); only regular files are read")
     if st.st_size > limit:
-        raise NotAFileError(0, f"the file is too big ({st.st_size:,} bytes; at most {limit:,})")
+        raise FileTooLargeError(0, f"the file is too big ({st.st_size:,} bytes; at most {limit:,})")
 
 
 def read_regular(path: str | Path, limit: int) -> bytes:
@@ -104,5 +116,5 @@ def read_regular(path: str | Path, limit: int) -> bytes:
         os.close(fd)
     data = b"".join(chunks)
     if len(data) > limit:
-        raise NotAFileError(0, f"the file is too big (more than {limit:,} bytes)")
+        raise FileTooLargeError(0, f"the file is too big (more than {limit:,} bytes)")
     return data

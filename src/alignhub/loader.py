@@ -116,7 +116,8 @@ def read_tree(root: Path, sections: list[str], cache: BuildCache) -> tuple[list[
                 continue
             raw = fsutil.read_regular(location, MAX_ENTRY_BYTES)
         except OSError as err:
-            problems.append(Problem(shown, message=f"cannot read the file: {err.strerror or err}"))
+            problems.append(Problem(shown, message=f"cannot read the file: {err.strerror or err}",
+                                    rule=fsutil.unreadable_rule(err)))
             continue
         file = SourceFile(shown, parts[1], parts[2][: -len(".yaml")], digest(raw), location, raw)
         # The ctime is never older than the mtime, so it alone says whether the file has settled.
@@ -132,21 +133,23 @@ def _placement_problem(
     """Entries live at entries/<section>/<id>.yaml; anything else is named and explained."""
     if shown.endswith("/"):
         return Problem(shown, message="a symlinked folder is not read",
-                       hint="move the files into a real folder under entries/")
+                       hint="move the files into a real folder under entries/", rule="symlinked-folder")
     if parts[-1].startswith("."):
         return Problem(shown, message="a hidden file is not read",
-                       hint="remove the leading dot to make it an entry, or delete it")
+                       hint="remove the leading dot to make it an entry, or delete it", rule="hidden-file")
     if len(parts) != 3:
         return Problem(shown, message="entry files live directly in a section folder",
-                       hint="move it to entries/<section>/<id>.yaml")
+                       hint="move it to entries/<section>/<id>.yaml", rule="misplaced-file")
     _, section, name = parts
     if section not in known_sections:
-        return Problem(shown, message=f"unknown section folder '{section}'", hint=did_you_mean(section, sections))
+        return Problem(shown, message=f"unknown section folder '{section}'", hint=did_you_mean(section, sections),
+                       rule="unknown-section")
     stem, dot, ext = name.rpartition(".")
     if not dot or ext != "yaml":
         hint = "rename it to .yaml" if ext == "yml" else "entry files end in .yaml"
-        return Problem(shown, message="not an entry file", hint=hint)
+        return Problem(shown, message="not an entry file", hint=hint, rule="not-an-entry-file")
     if not ID_PATTERN.match(stem):
         return Problem(shown, message=f"'{stem}' is not a valid entry id",
-                       hint="use lowercase letters, digits and single hyphens, e.g. safe-rlhf.yaml")
+                       hint="use lowercase letters, digits and single hyphens, e.g. safe-rlhf.yaml",
+                       rule="invalid-entry-id")
     return None

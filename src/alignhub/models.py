@@ -24,6 +24,7 @@ from pydantic import (
     model_validator,
 )
 
+from alignhub.rules import RuleError
 from alignhub.suggest import did_you_mean
 from alignhub.taxonomy import Taxonomy, TopicElsewhere
 
@@ -94,13 +95,14 @@ def check_arxiv_id(value: str) -> str:
         return value
     base = ARXIV_VERSION.sub("", value)
     if base != value and _well_formed_arxiv(base):
-        raise ValueError(f"'{value}' carries a version suffix (write {base}: the id names the paper, not a version)")
+        raise RuleError("invalid-link-id",
+                        f"'{value}' carries a version suffix (write {base}: the id names the paper, not a version)")
     match = re.search(r"(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})", value)
     if "arxiv.org" in value and match:
-        raise ValueError(f"'{value}' is a URL, not an arXiv id (write {match.group(1)})")
+        raise RuleError("invalid-link-id", f"'{value}' is a URL, not an arXiv id (write {match.group(1)})")
     if not value.isascii():
-        raise ValueError(f"'{value}' is not an arXiv id ({ascii_hint(value)})")
-    raise ValueError(f"'{value}' is not an arXiv id (expected e.g. 2305.18290 or hep-th/9901001)")
+        raise RuleError("non-ascii-digits", f"'{value}' is not an arXiv id ({ascii_hint(value)})")
+    raise RuleError("invalid-link-id", f"'{value}' is not an arXiv id (expected e.g. 2305.18290 or hep-th/9901001)")
 
 
 def _url(value: str, info: ValidationInfo) -> str:
@@ -108,17 +110,19 @@ def _url(value: str, info: ValidationInfo) -> str:
         return value
     value = value.strip()
     if not HTTP_URL.match(value):
-        raise ValueError(f"'{value}' is not an http(s) URL (expected e.g. https://github.com/org/repo)")
+        raise RuleError("invalid-url", f"'{value}' is not an http(s) URL (expected e.g. https://github.com/org/repo)")
     parts = urlsplit(value)
     if parts.username is not None or parts.password is not None:
         # The value is not repeated: it holds a secret.
-        raise ValueError("the URL holds a user name or password before '@' (remove them: links are public)")
+        raise RuleError("invalid-url",
+                        "the URL holds a user name or password before '@' (remove them: links are public)")
     try:
         port = parts.port  # ValueError for a port that is not a number in 0-65535
     except ValueError:
         port = 0
     if port == 0:
-        raise ValueError(f"'{value}' has an invalid port (write the URL without it, or with a number 1-65535)")
+        raise RuleError("invalid-url",
+                        f"'{value}' has an invalid port (write the URL without it, or with a number 1-65535)")
     return value
 
 
@@ -171,9 +175,9 @@ class Links(_Strict):
             return None
         match = re.search(r"id=([A-Za-z0-9_-]+)", value)
         if match and "openreview.net" in value:
-            raise ValueError(f"'{value}' is a URL, not an OpenReview id (write {match.group(1)})")
+            raise RuleError("invalid-link-id", f"'{value}' is a URL, not an OpenReview id (write {match.group(1)})")
         if not OPENREVIEW_ID.match(value):
-            raise ValueError(f"'{value}' is not an OpenReview forum id (expected e.g. NN6QHwgRrQ)")
+            raise RuleError("invalid-link-id", f"'{value}' is not an OpenReview forum id (expected e.g. NN6QHwgRrQ)")
         return value
 
     @field_validator("doi")
@@ -183,11 +187,11 @@ class Links(_Strict):
             return None
         bare = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", value, flags=re.IGNORECASE)
         if bare != value and DOI.match(bare):
-            raise ValueError(f"'{value}' has a prefix (write {bare})")
+            raise RuleError("invalid-link-id", f"'{value}' has a prefix (write {bare})")
         if not value.isascii():
-            raise ValueError(f"'{value}' is not a DOI ({ascii_hint(value)})")
+            raise RuleError("non-ascii-digits", f"'{value}' is not a DOI ({ascii_hint(value)})")
         if not DOI.match(value):
-            raise ValueError(f"'{value}' is not a DOI (expected e.g. 10.18653/v1/2023.acl-long.493)")
+            raise RuleError("invalid-link-id", f"'{value}' is not a DOI (expected e.g. 10.18653/v1/2023.acl-long.493)")
         return value
 
     @cached_property
@@ -213,7 +217,7 @@ class Links(_Strict):
     @model_validator(mode="after")
     def _has_a_paper_link(self) -> Links:
         if not (self.arxiv or self.openreview or self.doi or self.paper):
-            raise ValueError("needs at least one of arxiv, openreview, doi or paper")
+            raise RuleError("missing-paper-link", "needs at least one of arxiv, openreview, doi or paper")
         return self
 
 
@@ -258,7 +262,7 @@ class Venue(_Strict):
             return value
         canonical = taxonomy.canonical_venue(value)
         if canonical is None:
-            raise ValueError(f"unknown venue '{value}' ({did_you_mean(value, taxonomy.venues)})")
+            raise RuleError("unknown-venue", f"unknown venue '{value}' ({did_you_mean(value, taxonomy.venues)})")
         return canonical
 
 
@@ -290,7 +294,7 @@ class Entry(_Strict):
     def _not_in_the_future(cls, value: date, info: ValidationInfo) -> date:
         # Tomorrow in UTC is still today somewhere (UTC+14), so only later dates are refused.
         if _from_a_file(info) and value > datetime.now(timezone.utc).date() + timedelta(days=1):
-            raise ValueError(f"{value.isoformat()} is in the future "
+            raise RuleError("future-date", f"{value.isoformat()} is in the future "
                              "(write the date the entry was added: today or earlier)")
         return value
 
@@ -312,7 +316,7 @@ class Entry(_Strict):
         try:
             taxonomy.check_topic(section_id, value)
         except TopicElsewhere as err:
-            raise ValueError(f"{err} (move the file to entries/{err.owner}/)") from None
+            raise RuleError("topic-in-other-section", f"{err} (move the file to entries/{err.owner}/)") from None
         return value
 
     @field_validator("tags")
@@ -320,12 +324,12 @@ class Entry(_Strict):
     def _tags_once(cls, value: list[str]) -> list[str]:
         repeated = sorted({t for t in value if value.count(t) > 1})
         if repeated:
-            raise ValueError(f"tag '{repeated[0]}' is listed twice")
+            raise RuleError("duplicate-tag", f"tag '{repeated[0]}' is listed twice")
         return value
 
     @field_validator("authors")
     @classmethod
     def _authors(cls, value: list[str]) -> list[str]:
         if len(set(value)) != len(value):
-            raise ValueError("an author is listed twice")
+            raise RuleError("duplicate-author", "an author is listed twice")
         return value

@@ -13,6 +13,7 @@ from alignhub.config import ConfigError, load_config
 from alignhub.gcpause import gc_paused
 from alignhub.metadata.lookup import lookup
 from alignhub.metadata.store import Store
+from alignhub.problems import display_path
 from alignhub.render import render_markdown
 from alignhub.resources import taxonomy_file, templates_dir
 from alignhub.schema import entry_json_schema_text
@@ -44,12 +45,8 @@ def load(root: Path, use_cache: bool = True, workers: int = 1) -> LoadedCatalog:
     except ValueError as err:
         raise ConfigError(f"pyproject.toml: {err}") from None
     path = taxonomy_file(root)
-    try:
-        shown = path.relative_to(root).as_posix()
-    except ValueError:
-        shown = path.as_posix()
     with gc_paused():
-        taxonomy: Taxonomy = load_taxonomy(path, shown)
+        taxonomy: Taxonomy = load_taxonomy(path, display_path(path, root))
         return build_catalog(root, taxonomy, use_cache=use_cache, workers=workers, required=required)
 
 

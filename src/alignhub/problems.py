@@ -8,13 +8,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from alignhub import rules
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
     """One thing wrong with the catalog, located as precisely as we can.
 
     `line` and `col` are 1-based; 0 means "the whole file". `field` is a dotted path
-    into the entry (``links.arxiv``) or empty when the problem is about the file.
+    into the entry (``links.arxiv``) or empty when the problem is about the file. `rule` is the id of
+    the check it breaks (`alignhub.rules`); an unregistered id is refused here, at construction.
     """
 
     path: str
@@ -23,6 +26,14 @@ class Problem:
     field: str = ""
     message: str = ""
     hint: str = ""
+    rule: str = ""
+
+    def __post_init__(self) -> None:
+        rules.check(self.rule)
+
+    @property
+    def severity(self) -> rules.Severity:
+        return rules.RULES[self.rule].severity
 
     def format(self) -> str:
         where = self.path
@@ -34,6 +45,7 @@ class Problem:
         text += self.message
         if self.hint:
             text += f" ({self.hint})"
+        text += f" [{self.rule}]"
         return printable(text)
 
 
@@ -50,7 +62,7 @@ def summarize(problems: list[Problem]) -> str:
     files = len({p.path for p in problems})
     noun = "problem" if len(problems) == 1 else "problems"
     fnoun = "file" if files == 1 else "files"
-    drafts = len({p.path for p in problems if p.hint.startswith("a draft")})
+    drafts = len({p.path for p in problems if p.rule == "draft-summary"})
     if drafts:
         dnoun = "entry is a draft" if drafts == 1 else "entries are drafts"
         return f"{len(problems)} {noun} in {files} {fnoun}; {drafts} {dnoun} to finish (empty summary)"

@@ -17,6 +17,7 @@ from alignhub import templating
 from alignhub.buildcache import BuildCache, fingerprint
 from alignhub.catalog import Catalog, CatalogEntry
 from alignhub.metadata.lookup import NOTHING, EntryMetadata
+from alignhub.rules import RULES
 from alignhub.schema import field_rows
 from alignhub.templating import make_environment, template_path
 from alignhub.words import interface_words
@@ -85,7 +86,7 @@ def render_markdown(catalog: Catalog, templates: Path, cache: BuildCache | None 
     stamp = _templates_stamp(templates)
     env.globals["words"] = interface_words(templates)  # link labels, shared with the site
     context = {"catalog": catalog, "taxonomy": catalog.taxonomy, "fields": field_rows(), "refreshed": refreshed,
-               "commands": commands}
+               "commands": commands, "rules": list(RULES.values())}
     outputs = {}
     for name, (page, block_template) in MARKDOWN_OUTPUTS.items():
         blocks = render_blocks(env, block_template, catalog.entries, cache, stamp, metadata) if block_template \

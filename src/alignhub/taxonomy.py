@@ -7,6 +7,7 @@ the pydantic models below, so a broken taxonomy is reported like any other broke
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
@@ -15,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from alignhub import fsutil
 from alignhub.problems import Problem
+from alignhub.rules import RuleError
 from alignhub.suggest import did_you_mean
 from alignhub.yamlsafe import parse_document, source_map
 
@@ -145,11 +147,11 @@ class Taxonomy(_Strict):
     # with the nearest known value.
     def check_type(self, kind: str) -> None:
         if kind not in self.types:
-            raise ValueError(f"unknown type '{kind}' ({did_you_mean(kind, self.types)})")
+            raise RuleError("unknown-type", f"unknown type '{kind}' ({did_you_mean(kind, self.types)})")
 
     def check_tag(self, tag: str) -> None:
         if tag not in self.tag_labels:
-            raise ValueError(f"unknown tag '{tag}' ({did_you_mean(tag, self.tag_labels)})")
+            raise RuleError("unknown-tag", f"unknown tag '{tag}' ({did_you_mean(tag, self.tag_labels)})")
 
     def check_topic(self, section_id: str, topic: str) -> None:
         """Raise TopicElsewhere when the topic belongs to another section, ValueError when unknown."""
@@ -159,7 +161,7 @@ class Taxonomy(_Strict):
         if topic in self.topic_by_id:
             raise TopicElsewhere(topic, self.topic_by_id[topic][0].id)
         hint = did_you_mean(topic, [t.id for t in section.topics])
-        raise ValueError(f"unknown topic '{topic}' for section '{section_id}' ({hint})")
+        raise RuleError("unknown-topic", f"unknown topic '{topic}' for section '{section_id}' ({hint})")
 
 
 class TopicElsewhere(ValueError):
@@ -187,12 +189,14 @@ def load_taxonomy(path: Path, shown_as: str) -> Taxonomy:
         raw = fsutil.read_regular(path, MAX_TAXONOMY_BYTES)
     except FileNotFoundError:
         raise TaxonomyError([Problem(shown_as, message="the taxonomy is missing",
-                                     hint="restore it, e.g. `git checkout -- entries/taxonomy.yaml`")]) from None
+                                     hint="restore it, e.g. `git checkout -- entries/taxonomy.yaml`",
+                                     rule="taxonomy-missing")]) from None
     except OSError as err:
-        raise TaxonomyError([Problem(shown_as, message=f"cannot read the taxonomy: {err.strerror or err}")]) from None
+        raise TaxonomyError([Problem(shown_as, message=f"cannot read the taxonomy: {err.strerror or err}",
+                                     rule=fsutil.unreadable_rule(err))]) from None
     data, problems = parse_document(raw)
     if data is None:
-        raise TaxonomyError([Problem(shown_as, p.line, p.col, p.field, p.message, p.hint) for p in problems])
+        raise TaxonomyError([replace(p, path=shown_as) for p in problems])
     try:
         return Taxonomy.model_validate(data)
     except ValidationError as err:
@@ -201,5 +205,5 @@ def load_taxonomy(path: Path, shown_as: str) -> Taxonomy:
         for e in err.errors():
             loc = tuple(e["loc"])
             line, col = positions.locate(loc)
-            found.append(Problem(shown_as, line, col, ".".join(map(str, loc)), e["msg"]))
+            found.append(Problem(shown_as, line, col, ".".join(map(str, loc)), e["msg"], rule="invalid-taxonomy"))
         raise TaxonomyError(found) from None

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 from alignhub.loader import SourceFile
 from alignhub.models import Entry, Links, Summary, Venue
 from alignhub.problems import Problem
+from alignhub.rules import RuleError
 from alignhub.suggest import did_you_mean
 from alignhub.taxonomy import Taxonomy
 
@@ -37,49 +38,53 @@ def _pydantic_problem(source: SourceFile, error: Any) -> Problem:
         line, col = source.locate(loc, key=True)
         model = _MODEL_AT.get(tuple(str(p) for p in loc[:-1]))
         hint = did_you_mean(str(loc[-1]), model.model_fields) if model else ""
-        return Problem(source.path, line, col, dotted, f"unknown field '{loc[-1]}'", hint)
+        return Problem(source.path, line, col, dotted, f"unknown field '{loc[-1]}'", hint, "unknown-field")
     if kind == "missing":
         line, col = source.locate(loc[:-1])
         model = _MODEL_AT.get(tuple(str(p) for p in loc[:-1]))
         info = model.model_fields.get(str(loc[-1])) if model else None
         hint = f"add '{loc[-1]}:'" + (f" — {info.description}" if info and info.description else "")
-        return Problem(source.path, line, col, dotted, "required field is missing", hint)
+        return Problem(source.path, line, col, dotted, "required field is missing", hint, "missing-field")
     line, col = source.locate(loc)
     message = error["msg"]
     if kind == "string_pattern_mismatch":
         return Problem(source.path, line, col, dotted, "must be a single line without control characters",
-                       "remove line breaks and tabs, or write the value as a folded scalar (>-)")
+                       "remove line breaks and tabs, or write the value as a folded scalar (>-)", "not-one-line")
     if kind == "string_too_short":
         # `alignhub add` and `alignhub import` write empty summaries on purpose: the entry is a draft.
-        hint = DRAFT_HINT if loc[0] == "summary" else ""
-        return Problem(source.path, line, col, dotted, "must not be empty", hint)
+        if loc[0] == "summary":
+            return Problem(source.path, line, col, dotted, "must not be empty", DRAFT_HINT, "draft-summary")
+        return Problem(source.path, line, col, dotted, "must not be empty", rule="empty-value")
     if kind in ("string_too_long", "too_long"):
         limit = (error.get("ctx") or {}).get("max_length")
         unit = "characters" if kind == "string_too_long" else "items"
         return Problem(source.path, line, col, dotted, f"is too long (at most {limit} {unit})",
-                       "shorten it: an entry holds a title and a one-sentence summary, not a document")
+                       "shorten it: an entry holds a title and a one-sentence summary, not a document", "too-long")
     value = error.get("input")
     if isinstance(value, bool) and kind in ("string_type", "model_type", "model_attributes_type", "date_type"):
         return Problem(source.path, line, col, dotted, f"YAML read this value as the boolean {str(value).lower()}",
                        "unquoted yes, no, on, off, true and false are booleans in YAML: "
-                       "put the value in quotes, e.g. 'NO'")
+                       "put the value in quotes, e.g. 'NO'", "yaml-boolean")
     if loc == ("venue",) and isinstance(value, str | int | float):
         words = str(value).split()
         year = next((w for w in words if w.isdigit() and len(w) == 4), "2024")
         name = " ".join(w for w in words if w != year) or "NeurIPS"
         return Problem(source.path, line, col, dotted, "the venue is written as fields, not one text",
-                       f"write venue: {{name: {name}, year: {year}}}")
+                       f"write venue: {{name: {name}, year: {year}}}", "venue-as-text")
     if kind.startswith(("date_", "datetime_")):
         shown = value.isoformat() if hasattr(value, "isoformat") else value
         return Problem(source.path, line, col, dotted, f"{shown!r} is not a date",
-                       "write the date as YYYY-MM-DD, e.g. 2024-05-31")
+                       "write the date as YYYY-MM-DD, e.g. 2024-05-31", "invalid-date")
     if message.startswith("Value error, "):
         message = message[len("Value error, "):]
     hint = ""
     match = re.match(r"^(.*) \(((?:did you mean|expected|move|write|add|remove|use).*)\)$", message)
     if match:
         message, hint = match.groups()
-    return Problem(source.path, line, col, dotted, message, hint)
+    # A validator's RuleError names its rule; pydantic's own checks (a type, a range) are invalid values.
+    raised = (error.get("ctx") or {}).get("error")
+    rule = raised.rule if isinstance(raised, RuleError) else "invalid-value"
+    return Problem(source.path, line, col, dotted, message, hint, rule)
 
 
 def check_file(source: SourceFile, taxonomy: Taxonomy) -> tuple[Entry | None, list[Problem]]:

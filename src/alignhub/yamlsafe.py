@@ -115,9 +115,9 @@ class SourceMap:
 class _Refused(Exception):
     """A node the safe reader will not build; `path` leads to it from the document root."""
 
-    def __init__(self, node: Node, message: str, hint: str = "", path: Path_ = ()) -> None:
+    def __init__(self, node: Node, rule: str, message: str, hint: str = "", path: Path_ = ()) -> None:
         super().__init__(message)
-        self.node, self.message, self.hint, self.path = node, message, hint, path
+        self.node, self.rule, self.message, self.hint, self.path = node, rule, message, hint, path
 
 
 def _pos(node: Node) -> tuple[int, int]:
@@ -137,7 +137,7 @@ def _decode(raw: bytes) -> tuple[str | None, Problem | None]:
         bad = raw[err.start : err.start + 1].hex()
         return None, Problem(
             "", line, col, "", f"the file is not valid UTF-8 (byte 0x{bad})",
-            "save it as UTF-8; most editors offer this under 'Save with encoding'",
+            "save it as UTF-8; most editors offer this under 'Save with encoding'", "not-utf8",
         )
 
 
@@ -148,7 +148,7 @@ def _invisible_problem(text: str, at: int) -> Problem:
     ch = text[at]
     name = unicodedata.name(ch, "control character")
     return Problem("", line, col, "", f"invisible or control character U+{ord(ch):04X} ({name}) is not allowed",
-                   "delete it: it is often pasted along with text from a PDF or a web page")
+                   "delete it: it is often pasted along with text from a PDF or a web page", "invisible-character")
 
 
 def _find_anchor(text: str) -> Problem | None:
@@ -161,7 +161,7 @@ def _find_anchor(text: str) -> Problem | None:
             kind = "alias" if isinstance(event, yaml.AliasEvent) else "anchor"
             return Problem(
                 "", line, col, "", f"YAML {kind} '{anchor}' is not allowed",
-                "write the value out in full: entries use plain YAML without & or * references",
+                "write the value out in full: entries use plain YAML without & or * references", "yaml-anchor",
             )
     return None
 
@@ -180,7 +180,7 @@ def _compose(raw: bytes) -> tuple[MappingNode | None, list[Problem]]:
         col = tab.end() - tab.start()
         return None, [
             Problem("", line, col, "", "tab character in indentation",
-                    "YAML indents with spaces only; replace the tab with spaces")
+                    "YAML indents with spaces only; replace the tab with spaces", "tab-indentation")
         ]
     try:
         if "&" in text or "*" in text:
@@ -195,17 +195,19 @@ def _compose(raw: bytes) -> tuple[MappingNode | None, list[Problem]]:
         if err.context and err.context not in message:
             message = f"{err.context}, {message}"
         return None, [Problem("", line, col, "", f"YAML syntax error: {message}",
-                              "check indentation and quote values that contain ': ' or start with a special character")]
+                              "check indentation and quote values that contain ': ' or start with a special character",
+                              "yaml-syntax")]
     except yaml.YAMLError as err:  # pragma: no cover - libyaml reports everything with marks
-        return None, [Problem("", 0, 0, "", f"YAML error: {err}")]
+        return None, [Problem("", 0, 0, "", f"YAML error: {err}", rule="yaml-syntax")]
     if root is None:
         return None, [Problem("", 0, 0, "", "the file is empty",
-                              "an entry needs at least title, type, topic, year, links, summary and added")]
+                              "an entry needs at least title, type, topic, year, links, summary and added",
+                              "empty-file")]
     if not isinstance(root, MappingNode) or root.tag != _MAP_TAG:
         kind = "a list" if isinstance(root, SequenceNode) else "a single value"
         line, col = _pos(root)
         return None, [Problem("", line, col, "", f"the file holds {kind}, not a mapping of fields",
-                              "write one 'field: value' per line, starting with 'title:'")]
+                              "write one 'field: value' per line, starting with 'title:'", "not-a-mapping")]
     return root, []
 
 
@@ -222,7 +224,7 @@ def parse_document(raw: bytes) -> tuple[dict[str, Any] | None, list[Problem]]:
         return _build_mapping(root, verbatim=False, top=True), []
     except _Refused as err:
         line, col = _pos(err.node)
-        return None, [Problem("", line, col, _dotted(err.path), err.message, err.hint)]
+        return None, [Problem("", line, col, _dotted(err.path), err.message, err.hint, err.rule)]
 
 
 def source_map(raw: bytes) -> SourceMap:
@@ -250,7 +252,7 @@ def _record(node: Node, path: Path_, found: SourceMap) -> None:
 def _check_tag(node: Node, allowed: frozenset[str]) -> None:
     if node.tag not in allowed:
         tag = node.tag.replace("tag:yaml.org,2002:", "!!")
-        raise _Refused(node, f"YAML tag '{tag}' is not allowed",
+        raise _Refused(node, "yaml-tag", f"YAML tag '{tag}' is not allowed",
                        "remove the tag: entries hold plain strings, numbers, dates, lists and mappings")
 
 
@@ -277,9 +279,9 @@ def _build(node: Node, verbatim: bool) -> Any:
             return _constructor.construct_object(node)
         except (ConstructorError, ValueError) as err:
             if tag == _TIMESTAMP_TAG:
-                raise _Refused(node, f"'{node.value}' is not a date ({err})",
+                raise _Refused(node, "invalid-date", f"'{node.value}' is not a date ({err})",
                                "write the date as YYYY-MM-DD, e.g. 2024-05-31") from None
-            raise _Refused(node, f"cannot read value {node.value!r}: {err}") from None
+            raise _Refused(node, "invalid-value", f"cannot read value {node.value!r}: {err}") from None
     if isinstance(node, SequenceNode):
         _check_tag(node, _SEQ_TAGS)
         items = []
@@ -299,13 +301,14 @@ def _build_mapping(node: MappingNode, verbatim: bool, top: bool = False) -> dict
     key_nodes: dict[str, Node] = {}
     for key_node, value_node in node.value:
         if not isinstance(key_node, ScalarNode) or key_node.tag not in _SCALAR_TAGS:
-            raise _Refused(key_node, "field names must be plain words", "write 'name: value'")
+            raise _Refused(key_node, "invalid-key", "field names must be plain words", "write 'name: value'")
         key = key_node.value
         if key == "<<":
-            raise _Refused(key_node, "YAML merge keys ('<<') are not allowed", "write the fields out in full")
+            raise _Refused(key_node, "yaml-merge-key", "YAML merge keys ('<<') are not allowed",
+                           "write the fields out in full")
         if key in key_nodes:
             first_line = key_nodes[key].start_mark.line + 1
-            raise _Refused(key_node, f"duplicate key '{key}' (first given on line {first_line})",
+            raise _Refused(key_node, "duplicate-key", f"duplicate key '{key}' (first given on line {first_line})",
                            "keep one of them: YAML would silently use the last", (key,))
         key_nodes[key] = key_node
         try:

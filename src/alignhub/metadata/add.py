@@ -31,6 +31,7 @@ from alignhub.metadata.outcomes import Failed, Fetched, NotFound, SourceUnavaila
 from alignhub.metadata.records import ArxivRecord, OpenReviewRecord
 from alignhub.metadata.settings import Settings
 from alignhub.metadata.store import Store
+from alignhub.problems import display_path
 from alignhub.suggest import did_you_mean
 from alignhub.taxonomy import TopicElsewhere
 from alignhub.yamlsafe import parse_document
@@ -140,7 +141,7 @@ def listed(root: Path, catalog: Catalog) -> list[Listed]:
                     normalized_title(e.entry.title)) for e in catalog.entries]
     known = {e.path for e in catalog.entries}
     for path in sorted((root / ENTRIES_DIR).glob("*/*.yaml")):
-        shown = path.relative_to(root).as_posix()
+        shown = display_path(path, root)
         if shown in known:
             continue
         try:

@@ -64,10 +64,10 @@ def compare(root: Path, before: Path, catalog: Catalog) -> Changes:
         was, now = old[item.id], new[item.id]
         _compare_entry(item.path, was, now, changes)
     for finding in consistency.findings(root, catalog):
-        if finding.strict:
-            changes.title_mismatches.append(finding.problem.format())
-        elif finding.suggestion:
-            changes.suggestions.append(finding.warning())
+        if finding.severity == "warning":  # the findings `validate --strict` fails on
+            changes.title_mismatches.append(finding.format())
+        elif finding.severity == "suggestion":
+            changes.suggestions.append(consistency.as_warning(finding))
     return changes
 
 

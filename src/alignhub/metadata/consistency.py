@@ -4,13 +4,15 @@ Read by `alignhub validate` from the committed cache only. A fetched title that 
 entry's means the id points at another paper; with ``--strict`` (CI) that is an error whose hint
 quotes the fetched title. A title at least 85% similar is the same paper retitled a little: a
 warning naming both titles. A venue decision OpenReview (or Semantic Scholar) knows and the entry
-lacks is only ever a suggestion naming the field to set.
+lacks is only ever a suggestion naming the field to set. Each problem's rule says which it is: its
+severity (`alignhub.rules`) is ``warning`` when ``--strict`` makes it an error, ``notice`` when it stays
+a warning, ``suggestion`` for a field to set.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Protocol
@@ -29,6 +31,7 @@ from alignhub.metadata.store import Store
 from alignhub.metadata.venues import s2_venue
 from alignhub.models import Venue
 from alignhub.problems import Problem
+from alignhub.rules import severity
 from alignhub.taxonomy import Taxonomy
 from alignhub.yamlsafe import SourceMap, source_map
 
@@ -41,39 +44,28 @@ _NAMES = {"arxiv": "arXiv", "openreview": "OpenReview", "s2": "Semantic Scholar"
 class At(Protocol):
     """Makes a Problem located at an entry's field (the file is parsed for positions only when called)."""
 
-    def __call__(self, *path: str, message: str, hint: str = "") -> Problem: ...
+    def __call__(self, *path: str, message: str, hint: str = "", rule: str) -> Problem: ...
 
 
-@dataclass(frozen=True)
-class Finding:
-    """A problem found through the cache; `strict` ones become errors under ``validate --strict``.
-
-    A `suggestion` (a field the entry could set) is never an error and is printed as such.
-    """
-
-    problem: Problem
-    strict: bool
-    suggestion: bool = False
-
-    def warning(self) -> str:
-        """The line printed when it is not an error: ``path:line:col: warning: field: message (hint)``."""
-        p = self.problem
-        label = "suggestion" if self.suggestion else "warning"
-        message = f"{label}: {p.field + ': ' if p.field else ''}{p.message}"
-        return replace(p, field="", message=message).format()
+def as_warning(p: Problem) -> str:
+    """The line printed when it is not an error: ``path:line:col: warning: field: message (hint) [rule]``
+    (``suggestion:`` for a field the entry could set)."""
+    label = "suggestion" if p.severity == "suggestion" else "warning"
+    message = f"{label}: {p.field + ': ' if p.field else ''}{p.message}"
+    return replace(p, field="", message=message).format()
 
 
 def _title_findings(entry_title: str, fetched_title: str, at: At, id_path: tuple[str, ...],
-                    what: str) -> list[Finding]:
+                    what: str) -> list[Problem]:
     ours, theirs = normalized_title(entry_title), normalized_title(fetched_title)
     if not theirs or ours == theirs:
         return []
     if SequenceMatcher(None, ours, theirs).ratio() >= NEAR_TITLE:
-        return [Finding(at("title", message=f'"{entry_title}" differs slightly from the title on {what}: '
-                                            f'"{fetched_title}"', hint="copy the exact title"), strict=False)]
-    return [Finding(at(*id_path, message=f"the entry's title does not match {what}",
-                       hint=f'{what} is "{fetched_title}": is the id right? if the paper was renamed, copy '
-                            "that title"), strict=True)]
+        return [at("title", message=f'"{entry_title}" differs slightly from the title on {what}: '
+                                    f'"{fetched_title}"', hint="copy the exact title", rule="title-differs-slightly")]
+    return [at(*id_path, message=f"the entry's title does not match {what}",
+               hint=f'{what} is "{fetched_title}": is the id right? if the paper was renamed, copy that title',
+               rule="title-mismatch")]
 
 
 def _is_preprint(venue: Venue | None, taxonomy: Taxonomy) -> bool:
@@ -94,12 +86,8 @@ def _venue_hint(venue: FetchedVenue | Venue) -> str:
     return "set venue: {" + ", ".join(parts) + "}"
 
 
-def _suggest(problem: Problem) -> Finding:
-    return Finding(problem, strict=False, suggestion=True)
-
-
 def _venue_findings(item: CatalogEntry, review: OpenReviewRecord | None, s2: S2Record | None,
-                    taxonomy: Taxonomy, at: At) -> list[Finding]:
+                    taxonomy: Taxonomy, at: At) -> list[Problem]:
     entry = item.entry
     if review and review.status == "accepted" and review.venue:
         fetched = review.venue
@@ -108,50 +96,50 @@ def _venue_findings(item: CatalogEntry, review: OpenReviewRecord | None, s2: S2R
             label = Venue(name=name, year=fetched.year, track=fetched.track, workshop=fetched.workshop,
                           presentation=fetched.presentation).label
             if _is_preprint(entry.venue, taxonomy):
-                return [_suggest(at("venue", message=f"venue can be updated: OpenReview lists it at {label}",
-                                    hint=_venue_hint(fetched)))]
+                return [at("venue", message=f"venue can be updated: OpenReview lists it at {label}",
+                           hint=_venue_hint(fetched), rule="venue-update")]
             current = entry.venue
             if (current and current.name == name and current.year == fetched.year and not current.presentation
                     and fetched.presentation):
-                return [_suggest(at("venue", "presentation", message=f"not set: OpenReview lists it at {label}",
-                                    hint=f"set venue.presentation: {fetched.presentation}"))]
+                return [at("venue", "presentation", message=f"not set: OpenReview lists it at {label}",
+                           hint=f"set venue.presentation: {fetched.presentation}", rule="presentation-update")]
     if s2 and _is_preprint(entry.venue, taxonomy):
         name = s2_venue(s2.venue)
         if name and taxonomy.canonical_venue(name):
             # Semantic Scholar's `year` is the paper's, often its arXiv year: the conference year is not claimed.
-            return [_suggest(at("venue", message=f"venue can be updated: Semantic Scholar lists it at {name}",
-                                hint=f"set venue: {{name: {name}, year: <the conference year>}}"))]
+            return [at("venue", message=f"venue can be updated: Semantic Scholar lists it at {name}",
+                       hint=f"set venue: {{name: {name}, year: <the conference year>}}", rule="venue-update")]
     return []
 
 
 def entry_findings(item: CatalogEntry, keys: dict[str, str], found: dict[str, Record], taxonomy: Taxonomy,
-                   positions: Callable[[], SourceMap]) -> list[Finding]:
+                   positions: Callable[[], SourceMap]) -> list[Problem]:
     """Findings for one entry, given its cache keys and the cached records for them (by source).
 
     `positions` gives the file's source map; it is only called for an entry with a finding.
     """
-    findings: list[Finding] = []
+    findings: list[Problem] = []
 
-    def at(*path: str, message: str, hint: str = "") -> Problem:
+    def at(*path: str, message: str, hint: str = "", rule: str) -> Problem:
         """A problem at the field, else at the nearest field holding it (venue for venue.presentation), else
         line 0 (the whole file) for a field the entry does not have yet, like venue."""
         where = positions()
         line, col = next((found for n in range(len(path), 0, -1)
                           if (found := where.positions.get(path[:n]) or where.key_positions.get(path[:n]))), (0, 0))
-        return Problem(item.path, line, col, ".".join(path), message, hint)
+        return Problem(item.path, line, col, ".".join(path), message, hint, rule)
 
     for source, field_path in (("arxiv", ("links", "arxiv")), ("openreview", ("links", "openreview"))):
         record = found.get(source)
         if isinstance(record, Missing):
-            findings.append(Finding(at(*field_path, message=f"{_NAMES[source]} has no paper {keys[source]} "
-                                                            f"({record.reason})", hint="check the id"), strict=True))
+            findings.append(at(*field_path, message=f"{_NAMES[source]} has no paper {keys[source]} ({record.reason})",
+                               hint="check the id", rule="paper-not-found"))
         elif isinstance(record, ArxivRecord | OpenReviewRecord):
             findings += _title_findings(item.entry.title, record.title, at, field_path,
                                         f"{_NAMES[source]} {keys[source]}")
     # An archived repository is still the right link (the site shows it as archived); a vanished one is not.
     if isinstance(found.get("github"), Missing):
-        findings.append(Finding(at("links", "code", message=f"GitHub has no repository {keys['github']}",
-                                   hint="deleted, renamed or private? update the link"), strict=False))
+        findings.append(at("links", "code", message=f"GitHub has no repository {keys['github']}",
+                           hint="deleted, renamed or private? update the link", rule="repository-not-found"))
     review = found.get("openreview")
     s2 = found.get("s2")
     findings += _venue_findings(item, review if isinstance(review, OpenReviewRecord) else None,
@@ -174,7 +162,7 @@ def _source_map_of(path: Path) -> Callable[[], SourceMap]:
     return get
 
 
-def findings(root: Path, catalog: Catalog) -> list[Finding]:
+def findings(root: Path, catalog: Catalog) -> list[Problem]:
     """Every finding the committed cache gives for the catalog (files only, no network), sorted."""
     store = Store(root)
     keys_of = {item.id: entry_keys(item.entry) for item in catalog.entries}
@@ -183,20 +171,21 @@ def findings(root: Path, catalog: Catalog) -> list[Finding]:
         for source, key in keys.items():
             wanted.setdefault(source, set()).add(key)
     records: dict[str, dict[str, Record]] = {}
-    found_all: list[Finding] = []
+    found_all: list[Problem] = []
     for source, asked in wanted.items():
         records[source], problems = store.read_many(source, asked)
-        found_all += [Finding(p, strict=True) for p in problems]
+        found_all += problems
     for item in catalog.entries:
         keys = keys_of[item.id]
         found = {s: records[s][k] for s, k in keys.items() if k in records.get(s, {})}
         if found:
             found_all += entry_findings(item, keys, found, catalog.taxonomy, _source_map_of(root / item.path))
-    return sorted(found_all, key=lambda f: f.problem)
+    return sorted(found_all)
 
 
-def split(found: list[Finding], strict: bool) -> tuple[list[Problem], list[str]]:
-    """(errors, warning lines): with `strict`, strict findings are errors; everything else is a warning."""
-    errors = [f.problem for f in found if strict and f.strict]
-    warnings = [f.warning() for f in found if not (strict and f.strict)]
+def split(found: list[Problem], strict: bool) -> tuple[list[Problem], list[str]]:
+    """(errors, warning lines): the findings whose rule is an error in this run (`strict` raises the
+    warning-severity rules), and the lines printing the others as warnings or suggestions."""
+    errors = [p for p in found if severity(p.rule, strict) == "error"]
+    warnings = [as_warning(p) for p in found if severity(p.rule, strict) != "error"]
     return errors, warnings

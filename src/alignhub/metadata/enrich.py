@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Protocol
 
-from alignhub.catalog import Catalog, CatalogEntry
+from alignhub.catalog import Catalog, CatalogEntry, file_order
 from alignhub.metadata.arxiv import ArxivSource
 from alignhub.metadata.github import GitHubSource
 from alignhub.metadata.http import FetchError, HostUnreachable
@@ -88,7 +88,7 @@ def select(catalog: Catalog, names: Iterable[str]) -> list[CatalogEntry]:
             raise UnknownEntry(f"no entry with id, arXiv id or OpenReview id '{name}' "
                                f"({did_you_mean(name, catalog.by_id)})")
         chosen[found.id] = found
-    return sorted(chosen.values(), key=lambda e: (e.section, e.id))
+    return sorted(chosen.values(), key=file_order)
 
 
 def plan(store: Store, entries: list[CatalogEntry], sources: Iterable[str], refresh: bool) -> list[Job]:

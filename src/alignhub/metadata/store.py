@@ -100,7 +100,8 @@ class Store:
         except FileNotFoundError:
             return None, None
         except OSError as err:
-            return None, Problem(shown, message=f"cannot read the cache file: {err.strerror}")
+            return None, Problem(shown, message=f"cannot read the cache file: {err.strerror}",
+                                 rule="invalid-cache-record")
         try:  # the usual case, in one pass of pydantic-core's JSON parser
             record = (Missing if b'"missing": true' in raw else MODELS[source]).model_validate_json(raw)
             if record.id == key:
@@ -112,19 +113,22 @@ class Store:
             data = json.loads(raw)
         except (UnicodeDecodeError, json.JSONDecodeError) as err:
             return None, Problem(shown, getattr(err, "lineno", 0), getattr(err, "colno", 0),
-                                 message=f"not valid JSON: {getattr(err, 'msg', err)}", hint=hint)
+                                 message=f"not valid JSON: {getattr(err, 'msg', err)}", hint=hint,
+                                 rule="invalid-cache-record")
         if not isinstance(data, dict):
-            return None, Problem(shown, message="a cache record must be a JSON object", hint=hint)
+            return None, Problem(shown, message="a cache record must be a JSON object", hint=hint,
+                                 rule="invalid-cache-record")
         model = Missing if data.get("missing") else MODELS[source]
         try:
             record = model.model_validate(data)
         except ValidationError as err:
             first = err.errors()[0]
             where = ".".join(str(p) for p in first["loc"])
-            return None, Problem(shown, field=where, message=f"not a valid {source} record: {first['msg']}", hint=hint)
+            return None, Problem(shown, field=where, message=f"not a valid {source} record: {first['msg']}",
+                                 hint=hint, rule="invalid-cache-record")
         if record.id != key:
             return None, Problem(shown, field="id", message=f"record id '{record.id}' does not match the file name",
-                                 hint=hint)
+                                 hint=hint, rule="invalid-cache-record")
         return record, None  # type: ignore[return-value]
 
     def read_many(self, source: str, keys: set[str] | list[str]) -> tuple[dict[str, Record], list[Problem]]:

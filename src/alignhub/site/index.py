@@ -10,7 +10,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from alignhub.catalog import Catalog
+from alignhub.catalog import Catalog, listing_order
 from alignhub.metadata.lookup import NOTHING, EntryMetadata
 from alignhub.site.urls import localized, page_url, paper_page, section_page
 from alignhub.taxonomy import Label
@@ -31,7 +31,7 @@ def filter_index(
     taxonomy = catalog.taxonomy
     used_tags = sorted({tag for item in catalog.entries for tag in item.entry.tags})
     entries = []
-    for item in sorted(catalog.entries, key=lambda i: i.sort_key):
+    for item in sorted(catalog.entries, key=listing_order):
         e = item.entry
         record: dict[str, Any] = {
             "id": item.id,

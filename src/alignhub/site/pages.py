@@ -176,11 +176,9 @@ def _render_language(
 def _add_files(site: Site, catalog: Catalog, templates: Path, metadata: Mapping[str, EntryMetadata],
                options: SiteOptions, bibtex: Mapping[str, str]) -> None:
     """The downloads, the filter index of "All entries" and the static assets."""
-    site.files[exports.FORMATS["bibtex"]] = "\n".join(bibtex.values())
-    site.files[exports.FORMATS["json"]] = exports.to_json(catalog, metadata)
-    site.files[exports.FORMATS["csv"]] = exports.to_csv(catalog, metadata)
-    site.files[exports.FORMATS["atom"]] = exports.to_atom(catalog, templates, options.site_url, options.feed_size,
-                                                          urls.entry_url)
+    for name, file_name in exports.FORMATS.items():
+        site.files[file_name] = exports.export(name, catalog, templates, options.site_url, metadata, urls.entry_url,
+                                               options.feed_size, bibtex)
     site.files[urls.FILTER_INDEX] = filter_index_json(catalog, options.use_directory_urls, metadata)
     assets = {urls.ASSETS + name: name for name in STATIC_ASSETS} | {urls.SEARCH_WORKER: "search-worker.js"}
     for path, name in assets.items():

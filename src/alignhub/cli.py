@@ -70,7 +70,7 @@ class BuildOptions:
 @dataclass(frozen=True)
 class ExportOptions:
     root: Path
-    format: str  # a key of alignhub.exports.FORMATS
+    format: str  # a key of alignhub.exportformats.FORMATS
     output: str = "-"  # a file, or "-" for standard output
 
 
@@ -271,7 +271,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     add("schema", cmd_schema, "Print the JSON Schema of an entry file (for editors).")
     p = add("export", cmd_export, "Write the catalog as BibTeX, JSON, CSV or an Atom feed of the newest entries.")
-    from alignhub.exports import FORMATS
+    from alignhub.exportformats import FORMATS
 
     p.add_argument("--format", required=True, choices=list(FORMATS),
                    help="what to write (atom: a feed of the 50 newest entries)")

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from alignhub.catalog import Catalog, CatalogEntry, additions_order
+from alignhub.exportformats import FORMATS
 from alignhub.metadata.lookup import NOTHING, EntryMetadata
 from alignhub.models import Entry
 from alignhub.taxonomy import Taxonomy
@@ -171,9 +172,6 @@ def to_atom(catalog: Catalog, templates: Path, site_url: str | None = None, size
     return template.render(items=items, taxonomy=catalog.taxonomy, site_url=base, pages=pages, updated=updated)
 
 
-# The export formats, in the order they are offered, and the file name each is published under with the
-# site: `alignhub export --format` takes these names and the site writes these files.
-FORMATS: dict[str, str] = {"bibtex": "alignhub.bib", "json": "alignhub.json", "csv": "alignhub.csv", "atom": "feed.xml"}
 
 
 def export(name: str, catalog: Catalog, templates: Path, site_url: str | None = None,

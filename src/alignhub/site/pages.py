@@ -24,6 +24,7 @@ from markupsafe import Markup
 
 from alignhub import exports
 from alignhub.catalog import Catalog
+from alignhub.exportformats import FORMATS
 from alignhub.metadata.lookup import EntryMetadata
 from alignhub.similarity import related_entries
 from alignhub.site import charts, urls
@@ -176,7 +177,7 @@ def _render_language(
 def _add_files(site: Site, catalog: Catalog, templates: Path, metadata: Mapping[str, EntryMetadata],
                options: SiteOptions, bibtex: Mapping[str, str]) -> None:
     """The downloads, the filter index of "All entries" and the static assets."""
-    for name, file_name in exports.FORMATS.items():
+    for name, file_name in FORMATS.items():
         site.files[file_name] = exports.export(name, catalog, templates, options.site_url, metadata, urls.entry_url,
                                                options.feed_size, bibtex)
     site.files[urls.FILTER_INDEX] = filter_index_json(catalog, options.use_directory_urls, metadata)

@@ -39,12 +39,19 @@ def render_blocks(
     metadata = metadata or {}
     blocks: dict[str, str] = {}
     page = env.get_template(template)
+    # What Template.render does for each call, with the globals merged once instead of 20,000 times
+    # (a third of the cost of rendering the blocks of 10,000 entries in two languages).
+    context = dict(page.globals)
     for item in entries:
         meta = metadata.get(item.id, NOTHING)
         key = f"{stamp}/{template}/{item.cache_key}" + ("" if meta.empty else f"/{digest(repr(meta).encode())}")
         block = cache.get("block", key) if cache and item.cache_key else None
         if block is None:
-            block = page.render(item=item, meta=meta).rstrip("\n")
+            try:
+                block = "".join(page.root_render_func(page.new_context(
+                    {**context, "item": item, "meta": meta}, shared=True))).rstrip("\n")
+            except Exception:
+                env.handle_exception()  # re-raises, with the template's file and line in the traceback
             if cache and item.cache_key:
                 cache.put("block", key, block)
         blocks[item.id] = block

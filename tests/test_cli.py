@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import time
 from pathlib import Path
 
 import pytest
 
-from alignhub import loader
+from alignhub import buildcache, loader
 from alignhub import validate as validate_module
-from alignhub.buildcache import BuildCache
-from alignhub.catalog import LoadedCatalog, build_catalog
-from alignhub.catalog import cache_fingerprint as catalog_fingerprint
+from alignhub.catalog import LoadedCatalog, build_catalog, open_cache
 from alignhub.loader import read_tree
 from alignhub.pipeline import load as load_only
 from alignhub.pipeline import save_cache
@@ -115,6 +114,25 @@ def test_a_taxonomy_change_invalidates_cached_results(root: Path) -> None:
     assert load(root).parsed == 7
 
 
+def test_editing_any_file_of_the_package_invalidates_cached_results(
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fingerprint is read off the installed package, here a copy of it: no list of modules to keep."""
+    package = tmp_path / "alignhub"
+    shutil.copytree(buildcache.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(buildcache, "PACKAGE_DIR", package)
+    assert load(root).parsed == 7
+    assert load(root).parsed == 0
+    (package / "__pycache__").mkdir()
+    (package / "__pycache__" / "words.cpython.pyc").write_bytes(b"bytecode is not source")
+    assert load(root).parsed == 0
+    for name in ("words.py", "site/search.py", "new_module.py"):  # modules no record seems to depend on
+        path = package / name
+        path.write_text(path.read_text(encoding="utf-8") + "\n# edited\n" if path.exists() else "", encoding="utf-8")
+        assert load(root).parsed == 7, name
+        assert load(root).parsed == 0
+
+
 def test_checking_in_worker_processes_gives_the_same_catalog(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     edit(root, "entries/methods/kto.yaml", "year: 2024", "year: soon")
     serial = load_only(root, use_cache=False)
@@ -135,7 +153,7 @@ def test_unchanged_settled_files_are_not_read_again(root: Path, monkeypatch: pyt
     edit(root, DPO, "  en: Rewrites", "  en: Recasts")  # a fresh edit: its stat is not trusted yet
     loaded = load_only(root)
     taxonomy = loaded.catalog.taxonomy
-    cache = BuildCache(root, catalog_fingerprint(taxonomy))
+    cache = open_cache(root, taxonomy)
     files, _ = read_tree(root, taxonomy.section_ids, cache)
     read = sorted(f.path for f in files if f.content is not None)
     assert read == [DPO]

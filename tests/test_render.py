@@ -153,6 +153,35 @@ def test_cached_blocks_give_the_same_readmes_as_a_fresh_build(root: Path, cli) -
     assert warm == cold
 
 
+def test_a_block_template_is_plain_jinja_for_one_entry(root: Path, cli) -> None:
+    """An entry's block template needs no separator or loop: whatever it renders is the entry's block."""
+    build(cli, root)
+    write(root, "templates/README.blocks.md.j2", "- {{ item.entry.title | md }} ({{ item.id }})\n")
+    readme = build(cli, root)[0]
+    assert "- Direct Preference Optimization: Your Language Model is Secretly a Reward Model (dpo)\n" in readme
+    assert readme.count(" (") >= 7
+
+
+@pytest.mark.parametrize(("override", "message"), [
+    # the batch template of earlier versions: a loop over `items`, each block ended by `{{ sep }}`
+    ("{% for item in items %}\n- {{ item.id }}\n{{ sep }}\n{% endfor %}\n", "README.blocks.md.j2:1: 'items' is undefined"),
+    ("- {{ item.entry.title | md }\n", "README.blocks.md.j2:1: unexpected '}'"),
+    ("{{ item.entry.nonsense }}\n", "README.blocks.md.j2:1: 'alignhub.models.Entry object' has no attribute 'nonsense'"),
+    ("{{ item | frobnicate }}\n", "README.blocks.md.j2:1: No filter named 'frobnicate'"),
+])
+def test_a_broken_template_override_is_a_clear_message_not_a_traceback(
+    root: Path, cli, override: str, message: str
+) -> None:
+    build(cli, root)
+    before = (root / "README.md").read_bytes()
+    write(root, "templates/README.blocks.md.j2", override)
+    code, out = cli("build", "--root", str(root))
+    assert code == 1
+    assert "alignhub: template error: " in out and message in out, out
+    assert "Traceback" not in out
+    assert (root / "README.md").read_bytes() == before
+
+
 def test_a_catalog_overrides_templates_file_by_file(root: Path, cli) -> None:
     """A catalog's templates/ may hold only the files it changes; every other one is the shipped one,
     for the READMEs, CONTRIBUTING, the exports and the site alike."""

@@ -3,7 +3,9 @@
 Records are keyed by what they were computed from (a file's content digest, and its section for a
 validated entry), so a stale record can never be served: an edited file simply has a new key. The
 one exception, a file's stat record (size, mtime, inode → digest), is checked against the file.
-Everything is dropped when the fingerprint changes (another taxonomy, another alignhub).
+Everything is dropped when the fingerprint changes: another taxonomy, or another alignhub. The
+latter is read off the installed package itself (every file of it), so no list of the modules that
+shape a record has to be kept up to date, and an edited checkout invalidates the cache like an upgrade.
 
 Storage is two pickles: a base and a small delta. A run that changes one entry appends to the
 delta instead of rewriting the base, which at 10,000 entries would cost more than the edit saves;
@@ -13,15 +15,21 @@ the base is rewritten (and unused records dropped) once the delta grows past a t
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
+import sys
 from pathlib import Path
 from typing import Any
+
+import pydantic
 
 from alignhub import fsutil
 
 CACHE_DIR = ".alignhub-cache"
-_FORMAT = 3  # bump when the layout of the stored records changes
+_FORMAT = 4  # bump when the layout of the stored records changes
 _Key = tuple[str, str]
+# The installed alignhub: its code, and in a wheel its shipped templates and taxonomy.
+PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def digest(data: bytes) -> str:
@@ -37,10 +45,36 @@ def fingerprint(*parts: bytes) -> str:
     return h.hexdigest()
 
 
+def tree_digest(*folders: Path) -> str:
+    """A digest of the name and bytes of every file under `folders` (compiled bytecode left out).
+
+    Cheap enough to run on every command: the package is some 60 small files (a few milliseconds)."""
+    parts: list[bytes] = []
+    for folder in folders:
+        for dirpath, dirnames, filenames in os.walk(folder):
+            dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+            for name in sorted(filenames):
+                path = os.path.join(dirpath, name)
+                if not os.path.isfile(path):  # a broken link, a socket: nothing a lookup could read
+                    continue
+                parts.append(os.path.relpath(path, folder).encode())
+                with open(path, "rb") as fh:
+                    parts.append(fh.read())
+    return fingerprint(*parts)
+
+
+def code_fingerprint() -> str:
+    """What every record depends on besides its own inputs: this alignhub and the libraries that check."""
+    return fingerprint(str(_FORMAT).encode(), sys.version.encode(), pydantic.VERSION.encode(),
+                       tree_digest(PACKAGE_DIR).encode())
+
+
 class BuildCache:
-    def __init__(self, root: Path, fingerprint: str, enabled: bool = True) -> None:
+    """Records computed by this alignhub from the entry files and `depends_on` (e.g. the taxonomy)."""
+
+    def __init__(self, root: Path, *depends_on: bytes, enabled: bool = True) -> None:
         self.enabled = enabled
-        self.fingerprint = fingerprint
+        self.fingerprint = fingerprint(code_fingerprint().encode(), *depends_on) if enabled else ""
         self.folder = folder = root / CACHE_DIR
         self._base_path = folder / f"build-v{_FORMAT}.pickle"
         self._delta_path = folder / f"build-v{_FORMAT}.delta.pickle"

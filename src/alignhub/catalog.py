@@ -10,8 +10,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from alignhub import __version__
-from alignhub.buildcache import BuildCache, fingerprint
+from alignhub.buildcache import BuildCache
 from alignhub.loader import SourceFile, read_tree
 from alignhub.models import Entry
 from alignhub.problems import Problem
@@ -227,17 +226,9 @@ class LoadedCatalog:
     cache: BuildCache | None = None
 
 
-# Modules whose code shapes what the build cache stores: editing one invalidates the cache.
-_CACHED_CODE = ("yamlsafe.py", "models.py", "taxonomy.py", "validate.py", "catalog.py")
-
-
-def cache_fingerprint(taxonomy: Taxonomy) -> str:
-    here = Path(__file__).parent
-    return fingerprint(
-        __version__.encode(),
-        taxonomy.model_dump_json().encode(),
-        *((here / name).read_bytes() for name in _CACHED_CODE),
-    )
+def open_cache(root: Path, taxonomy: Taxonomy, use_cache: bool = True) -> BuildCache:
+    """The catalog's build cache: its records hold for this taxonomy (and this alignhub, see BuildCache)."""
+    return BuildCache(root, taxonomy.model_dump_json().encode(), enabled=use_cache)
 
 
 def build_catalog(
@@ -246,7 +237,7 @@ def build_catalog(
     """Load, validate and cross-check the tree; the catalog holds every entry that passed.
 
     `required`: optional fields the catalog's policy requires (see `catalog_policy`)."""
-    cache = BuildCache(root, cache_fingerprint(taxonomy), enabled=use_cache)
+    cache = open_cache(root, taxonomy, use_cache)
     files, problems = read_tree(root, taxonomy.section_ids, cache)
     entries, invalid, parsed = validate_files(files, taxonomy, cache, workers)
     problems += invalid

@@ -9,6 +9,7 @@ import argparse
 import json
 import os
 import sys
+import traceback
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -25,6 +26,8 @@ from alignhub.problems import colour_for, summarize
 # it, not here: `alignhub links FILE` needs none of it, and importing it would double that command's
 # start-up time.
 if TYPE_CHECKING:
+    import jinja2
+
     from alignhub.catalog import LoadedCatalog
 
 OK, PROBLEMS, MISUSE = 0, 1, 2
@@ -341,6 +344,17 @@ def command_reference(parser: argparse.ArgumentParser) -> list[CommandDoc]:
     return commands
 
 
+def _template_place(err: jinja2.TemplateError) -> str:
+    """`file:line: ` of the template where `err` arose: a syntax error carries it; for an error while
+    rendering it is the innermost template frame of the traceback (Jinja puts the template's lines there)."""
+    import jinja2
+
+    if isinstance(err, jinja2.TemplateSyntaxError):
+        return f"{err.filename or err.name}:{err.lineno}: "
+    frames = [f for f in traceback.extract_tb(err.__traceback__) if not f.filename.endswith(".py")]
+    return f"{frames[-1].filename}:{frames[-1].lineno}: " if frames else ""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -383,9 +397,8 @@ def _report_failure(err: Exception) -> int | None:
             print(problem.format())
         print(summarize(err.problems) + " (the taxonomy itself)")
         return PROBLEMS
-    if isinstance(err, jinja2.TemplateSyntaxError | jinja2.TemplateNotFound | jinja2.UndefinedError):
-        where = f"{err.filename}:{err.lineno}: " if isinstance(err, jinja2.TemplateSyntaxError) else ""
-        print(f"alignhub: template error: {where}{err.message or err}", file=sys.stderr)
+    if isinstance(err, jinja2.TemplateError):  # a catalog's template override that is broken or misses a variable
+        print(f"alignhub: template error: {_template_place(err)}{err.message or err}", file=sys.stderr)
         return PROBLEMS
     return None
 

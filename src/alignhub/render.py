@@ -13,8 +13,7 @@ from typing import Any
 
 import jinja2
 
-from alignhub import templating
-from alignhub.buildcache import BuildCache, fingerprint
+from alignhub.buildcache import BuildCache, digest, tree_digest
 from alignhub.catalog import Catalog, CatalogEntry
 from alignhub.metadata.lookup import NOTHING, EntryMetadata
 from alignhub.rules import RULES
@@ -22,55 +21,41 @@ from alignhub.schema import field_rows
 from alignhub.templating import make_environment, template_path
 from alignhub.words import interface_words
 
-# The generated markdown files, the template each one comes from, and the template of its
-# per-entry blocks (rendered once per entry and cached, so one edit re-renders one block).
+# The generated markdown files, the template each one comes from, and the template of one entry's
+# block (rendered once per entry and cached, so one edit re-renders one block).
 MARKDOWN_OUTPUTS: dict[str, tuple[str, str | None]] = {
     "README.md": ("README.md.j2", "README.blocks.md.j2"),
     "README.zh-CN.md": ("README.zh-CN.md.j2", "README.zh-CN.blocks.md.j2"),
     "CONTRIBUTING.md": ("CONTRIBUTING.md.j2", None),
 }
-# Ends each block in a batch render; entry text cannot hold it (the schema refuses control characters).
-BLOCK_SEPARATOR = "\x1e"
-_FILTERS = Path(templating.__file__)
-
-
-def _templates_stamp(templates: Path) -> str:
-    """Digest of every template that can be looked up and of the filters: what a cached block depends on."""
-    sources = [p.read_bytes() for folder in template_path(templates) for p in sorted(folder.rglob("*")) if p.is_file()]
-    return fingerprint(Path(__file__).read_bytes(), _FILTERS.read_bytes(), *sources)
-
-
-def _block_key(stamp: str, template: str, item: CatalogEntry, meta: EntryMetadata) -> str:
-    """What a cached block depends on: the templates, the entry and, when the cache has any, its metadata."""
-    key = f"{stamp}/{template}/{item.cache_key}"
-    return key if meta.empty else f"{key}/{fingerprint(repr(meta).encode())}"
 
 
 def render_blocks(
     env: jinja2.Environment, template: str, entries: list[CatalogEntry], cache: BuildCache | None, stamp: str,
     metadata: Mapping[str, EntryMetadata] | None = None,
 ) -> dict[str, str]:
-    """Each entry's block from `template`, keyed by entry id; only uncached entries are rendered."""
+    """Each entry's block, `template` rendered with the entry as `item` and its metadata as `meta`,
+    keyed by entry id. A block is cached under what it depends on: the templates (`stamp`), the entry
+    and, when the metadata cache has any, its metadata; only the entries without one are rendered."""
     metadata = metadata or {}
     blocks: dict[str, str] = {}
-    missing: list[CatalogEntry] = []
+    page = env.get_template(template)
+    # What Template.render does for each call, with the globals merged once instead of 20,000 times
+    # (a third of the cost of rendering the blocks of 10,000 entries in two languages).
+    context = dict(page.globals)
     for item in entries:
-        key = _block_key(stamp, template, item, metadata.get(item.id, NOTHING))
-        hit = cache.get("block", key) if cache and item.cache_key else None
-        if hit is None:
-            missing.append(item)
-        else:
-            blocks[item.id] = hit
-    if missing:
-        meta = {item.id: metadata.get(item.id, NOTHING) for item in missing}
-        text = env.get_template(template).render(items=missing, meta=meta, sep=BLOCK_SEPARATOR)
-        parts = text.split(BLOCK_SEPARATOR + "\n")
-        if len(parts) != len(missing) + 1:
-            raise jinja2.TemplateError(f"{template} must end every entry's block with {{{{ sep }}}} on its own line")
-        for item, part in zip(missing, parts, strict=False):
-            blocks[item.id] = part.rstrip("\n")
+        meta = metadata.get(item.id, NOTHING)
+        key = f"{stamp}/{template}/{item.cache_key}" + ("" if meta.empty else f"/{digest(repr(meta).encode())}")
+        block = cache.get("block", key) if cache and item.cache_key else None
+        if block is None:
+            try:
+                block = "".join(page.root_render_func(page.new_context(
+                    {**context, "item": item, "meta": meta}, shared=True))).rstrip("\n")
+            except Exception:
+                env.handle_exception()  # re-raises, with the template's file and line in the traceback
             if cache and item.cache_key:
-                cache.put("block", _block_key(stamp, template, item, meta[item.id]), blocks[item.id])
+                cache.put("block", key, block)
+        blocks[item.id] = block
     return blocks
 
 
@@ -83,7 +68,7 @@ def render_markdown(catalog: Catalog, templates: Path, cache: BuildCache | None 
     without them (no metadata/ folder) the files are exactly what the entries alone give.
     """
     env = make_environment(templates, bytecode_dir=cache.folder / "jinja" if cache and cache.enabled else None)
-    stamp = _templates_stamp(templates)
+    stamp = tree_digest(*template_path(templates))  # the code is part of the cache's fingerprint
     env.globals["words"] = interface_words(templates)  # link labels, shared with the site
     context = {"catalog": catalog, "taxonomy": catalog.taxonomy, "fields": field_rows(), "refreshed": refreshed,
                "commands": commands, "rules": list(RULES.values())}

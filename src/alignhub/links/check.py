@@ -238,15 +238,10 @@ def new_session(settings: LinkSettings) -> aiohttp.ClientSession:
 async def check_all(
     urls: Iterable[str], settings: LinkSettings, done: Callable[[Observation], None] | None = None
 ) -> dict[str, Observation]:
-    """Check every URL concurrently; `done` is called as each one finishes (for a progress bar).
-
-    `urls` is read in a worker thread and each URL is checked as soon as it comes: when it is a lazy
-    parse of markdown files, the first requests are answered while the rest is still being parsed.
-    """
-    loop = asyncio.get_running_loop()
+    """Check every URL concurrently; `done` is called as each one finishes (for a progress bar)."""
     results: dict[str, Observation] = {}
+    urls = list(urls)
     started = time.time()
-    tasks: list[asyncio.Task[None]] = []
     async with new_session(settings) as session:
         checker = Checker(settings, session)
 
@@ -255,31 +250,14 @@ async def check_all(
             if done is not None:
                 done(observation)
 
-        def start(url: str) -> None:
-            tasks.append(loop.create_task(one(url)))
-
-        def feed() -> list[str]:
-            fed = []
-            for url in urls:
-                fed.append(url)
-                loop.call_soon_threadsafe(start, url)
-            return fed
-
-        pending: set[asyncio.Task[None]] = set()
-        try:
-            # Each start(url) was queued on the loop before the executor's result, so all have run by now.
-            everything = await loop.run_in_executor(None, feed)
-            if tasks:
-                # The checks watch the deadline themselves; this only stops what still hangs a moment after it.
-                _, pending = await asyncio.wait(tasks, timeout=max(checker.deadline - loop.time() + 1.0, 0.0))
-        except BaseException:  # reading the URLs failed (a file), or the run was interrupted
-            pending = {task for task in tasks if not task.done()}
-            raise
-        finally:
+        tasks = [asyncio.ensure_future(one(url)) for url in urls]
+        if tasks:
+            # The checks watch the deadline themselves; this only stops what still hangs a moment after it.
+            _, pending = await asyncio.wait(tasks, timeout=settings.deadline + 1.0)
             for task in pending:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
-    for url in everything:
+    for url in urls:
         if url not in results:
             results[url] = Observation(url=url, error=OUT_OF_TIME, attempts=0, checked=started)
             if done is not None:
@@ -291,4 +269,4 @@ def run_checks(
     urls: Iterable[str], settings: LinkSettings, done: Callable[[Observation], None] | None = None
 ) -> dict[str, Observation]:
     """`check_all` from synchronous code."""
-    return asyncio.run(check_all(urls, settings, done))
+    return asyncio.run(check_all(list(urls), settings, done))

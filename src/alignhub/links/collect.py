@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -122,3 +122,11 @@ def markdown_links(path: str, text: str) -> Iterator[Occurrence]:
         for url in _urls_in(token):
             if url.startswith(WEB_SCHEMES):
                 yield Occurrence(path, _line_of(url, lines, start, end), "", url)
+
+
+def group_by_url(occurrences: Iterable[Occurrence]) -> dict[str, list[Occurrence]]:
+    """Each distinct URL with the places it is written, places sorted, URLs in sorted order."""
+    grouped: dict[str, set[Occurrence]] = {}
+    for occurrence in occurrences:
+        grouped.setdefault(occurrence.url, set()).add(occurrence)
+    return {url: sorted(grouped[url], key=lambda o: o.order) for url in sorted(grouped)}

@@ -10,6 +10,7 @@ import argparse
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from alignhub import fsutil
 from alignhub.config import option_name, read_settings, settings_epilog
@@ -84,24 +85,22 @@ def run(options: LinksOptions, settings: LinkSettings, root: Path) -> int:
             print(f"alignhub: {gathered.skipped_entries} entry files have problems and were skipped "
                   "(run `alignhub validate`)", file=sys.stderr)
 
-    # A progress bar (on a terminal only) whose total grows as the files are parsed and URLs queued.
-    bar = tqdm(total=0, unit="link", file=sys.stderr, leave=False, dynamic_ncols=True,
-               disable=None if options.progress else True)  # None: shown only on a terminal
+    bar: Any = None
 
-    queued_count = 0
-
-    def queued() -> None:
-        nonlocal queued_count
-        queued_count += 1
-        bar.total = queued_count  # shown with the next update
+    def started(total: int) -> None:
+        nonlocal bar
+        bar = tqdm(total=total, unit="link", file=sys.stderr, leave=False, dynamic_ncols=True,
+                   disable=None if options.progress else True)  # None: shown only on a terminal
 
     def done(_: Observation) -> None:
-        bar.update()
+        if bar is not None:
+            bar.update()
 
     try:
-        report = check_links(gathered.occurrences, settings, root, queued, done)
+        report = check_links(gathered.occurrences, settings, root, started, done)
     finally:
-        bar.close()
+        if bar is not None:
+            bar.close()
     text = render_report(report, options.format, root)
     if options.output:
         fsutil.atomic_write_text(options.output, text)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from alignhub.links.cache import LinkCache
 from alignhub.links.check import run_checks
-from alignhub.links.collect import EntryLocator, Occurrence, entry_links, markdown_links
+from alignhub.links.collect import EntryLocator, Occurrence, entry_links, group_by_url, markdown_links
 from alignhub.links.observation import Observation
 from alignhub.links.report import Report, judge
 from alignhub.links.settings import LinkSettings
@@ -18,7 +18,7 @@ from alignhub.problems import display_path
 
 @dataclass
 class Gathered:
-    occurrences: Iterable[Occurrence]  # possibly lazy: see gather_files
+    occurrences: list[Occurrence]
     skipped_entries: int = 0  # entry files with problems: their links are not known
 
 
@@ -36,56 +36,42 @@ def gather_catalog(root: Path, with_outputs: bool = True) -> Gathered:
 
 
 def gather_files(files: Iterable[Path], root: Path) -> Gathered:
-    """The links of the given markdown files, read and parsed as the checks consume them (so the first
-    requests are in flight while the rest of the files are parsed); OSError when one cannot be read."""
-
-    def occurrences() -> Iterator[Occurrence]:
-        for path in files:
-            text = path.read_text(encoding="utf-8", errors="replace")  # a stray byte must not hide the links
-            yield from markdown_links(display_path(path.resolve(), root), text)
-
-    return Gathered(occurrences())
+    """The links of the given markdown files (OSError when one cannot be read)."""
+    found: list[Occurrence] = []
+    for path in files:
+        text = path.read_text(encoding="utf-8", errors="replace")  # a stray byte must not hide the links
+        found.extend(markdown_links(display_path(path.resolve(), root), text))
+    return Gathered(found)
 
 
 def check_links(
     occurrences: Iterable[Occurrence],
     settings: LinkSettings,
     root: Path,
-    queued: Callable[[], None] = lambda: None,
+    started: Callable[[int], None] = lambda total: None,
     done: Callable[[Observation], None] | None = None,
 ) -> Report:
     """Check each distinct wanted URL once (or take it from the cache) and judge it.
 
-    `occurrences` may be lazy: URLs are checked as they come. `queued` hears of each URL that will
-    really be requested, `done` of each one finished (a progress bar).
+    `started` is told how many URLs will really be requested; `done` hears each one finish.
     """
-    places: dict[str, set[Occurrence]] = {}
+    grouped = group_by_url(occurrences)
+    wanted = [url for url in grouped if settings.wants(url)]
     cache = LinkCache(root, settings.cache_ttl, enabled=settings.use_cache)
     now = time.time()
     observations: dict[str, Observation] = {}
-
-    def to_check() -> Iterator[str]:
-        for occurrence in occurrences:
-            url = occurrence.url
-            if url in places:
-                places[url].add(occurrence)
-                continue
-            places[url] = {occurrence}
-            if not settings.wants(url):
-                continue
-            fresh = cache.fresh(url, now)
-            if fresh is None:
-                queued()
-                yield url
-            else:
-                observations[url] = fresh
-
-    checked = run_checks(to_check(), settings, done)
+    todo = []
+    for url in wanted:
+        fresh = cache.fresh(url, now)
+        if fresh is None:
+            todo.append(url)
+        else:
+            observations[url] = fresh
+    started(len(todo))
+    checked = run_checks(todo, settings, done) if todo else {}
     cache.store(checked)
     cache.save()
     observations.update(checked)
-    grouped = {url: sorted(places[url], key=lambda o: o.order) for url in sorted(places)}
-    wanted = [url for url in grouped if url in observations]
 
     locator = EntryLocator(root)
     results = []

@@ -13,11 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from alignhub import fsutil
-from alignhub.config import option_name, read_settings, settings_epilog
+from alignhub.config import option_name, read_settings, settings_doc, settings_epilog
 from alignhub.links.settings import LinkSettings
 
 HELP = "Check every URL of the entries and generated READMEs (or of given markdown files); exit 1 if one is broken."
 FORMATS = ("table", "markdown", "json")
+# How each setting's option shows its value in --help.
+_METAVARS = {"concurrency": "N", "per_host": "N", "timeout": "SECONDS", "retries": "N", "deadline": "AGE",
+             "interval": "SECONDS", "accept": "CODES", "cache_ttl": "AGE"}
 
 
 @dataclass(frozen=True)
@@ -39,23 +42,15 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=FORMATS, default="table",
                    help="report as a terminal table (default), markdown for an issue, or JSON")
     p.add_argument("--output", type=Path, metavar="FILE", help="write the report to FILE instead of printing it")
-    p.add_argument("--include", action="append", default=[], metavar="REGEX",
-                   help="check only URLs matching REGEX (repeatable; adds to [tool.alignhub.links] include)")
-    p.add_argument("--exclude", action="append", default=[], metavar="REGEX",
-                   help="skip URLs matching REGEX (repeatable; adds to [tool.alignhub.links] exclude)")
-    p.add_argument("--accept", metavar="CODES",
-                   help="status codes that count as working, e.g. 200-299,403 (default: 200-299)")
-    p.add_argument("--concurrency", metavar="N", help="requests in flight at once (default: 64)")
-    p.add_argument("--per-host", metavar="N", help="requests in flight to one host (default: 4)")
-    p.add_argument("--timeout", metavar="SECONDS", help="time allowed for one request (default: 20)")
-    p.add_argument("--retries", metavar="N", help="extra tries after a timeout, 429 or 5xx (default: 2)")
-    p.add_argument("--deadline", metavar="AGE",
-                   help="time for the whole run, e.g. 5m; links left then are reported unchecked (default: 10m)")
-    p.add_argument("--interval", metavar="SECONDS",
-                   help="least time between two requests to one host (default: 0; see [tool.alignhub.links.hosts])")
-    p.add_argument("--cache-ttl", metavar="AGE",
-                   help="how long a result stays fresh in .alignhub-cache/links.json, e.g. 12h or 7d (default: 1d)")
-    p.add_argument("--no-cache", action="store_true", help="check every URL, neither reading nor writing the cache")
+    # The options that set a setting are written from the settings model: its description and default.
+    for doc in settings_doc(LinkSettings):
+        if doc.option == "--no-cache":
+            p.add_argument(doc.option, action="store_true",
+                           help="check every URL, neither reading nor writing the cache")
+        elif doc.option in ("--include", "--exclude"):
+            p.add_argument(doc.option, action="append", default=[], metavar="REGEX", help=doc.description)
+        elif doc.option is not None:
+            p.add_argument(doc.option, metavar=_METAVARS[doc.key], help=f"{doc.description} (default: {doc.default})")
     p.add_argument("--entries-only", action="store_true", help="skip the links that only the generated READMEs hold")
     p.add_argument("--no-progress", action="store_true", help="no progress bar (it is shown only on a terminal)")
 

@@ -145,7 +145,7 @@ def test_the_readme_settings_table_is_the_models() -> None:
 def test_commands_take_typed_options_from_python(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     import json
 
-    from alignhub.cli import ExportOptions, export
+    from alignhub.cli import ExportOptions, SchemaOptions, StatsOptions, export, schema, stats
     from alignhub.links.command import LinksOptions, run
 
     (tmp_path / "links.md").write_text("# nothing to check\n", encoding="utf-8")
@@ -154,3 +154,8 @@ def test_commands_take_typed_options_from_python(tmp_path: Path, capsys: pytest.
     assert json.loads(capsys.readouterr().out)["summary"]["broken"] == 0
     assert export(ExportOptions(REPO, "json", str(tmp_path / "catalog.json"))) == 0
     assert json.loads((tmp_path / "catalog.json").read_text(encoding="utf-8"))
+    capsys.readouterr()
+    assert stats(StatsOptions(REPO, json=True)) == 0
+    assert json.loads(capsys.readouterr().out)["entries"] > 0
+    assert schema(SchemaOptions(REPO)) == 0
+    assert json.loads(capsys.readouterr().out)["type"] == "object"

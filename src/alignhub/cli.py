@@ -77,6 +77,17 @@ class ExportOptions:
     output: str = "-"  # a file, or "-" for standard output
 
 
+@dataclass(frozen=True)
+class StatsOptions:
+    root: Path
+    json: bool = False  # the figures as JSON
+
+
+@dataclass(frozen=True)
+class SchemaOptions:
+    root: Path
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     return validate(ValidateOptions(_root(args), not args.no_cache, args.strict))
 
@@ -129,14 +140,18 @@ def build(options: BuildOptions) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    return stats(StatsOptions(_root(args), args.json))
+
+
+def stats(options: StatsOptions) -> int:
     from alignhub import pipeline
 
-    loaded = pipeline.load(_root(args))
+    loaded = pipeline.load(options.root)
     catalog = loaded.catalog
     missing_zh = sorted(e.path for e in catalog.entries if not e.entry.summary.zh)
     by_type = Counter(e.entry.type for e in catalog.entries)
     by_year = Counter(e.entry.year for e in catalog.entries)
-    if args.json:
+    if options.json:
         data = {
             "entries": len(catalog.entries),
             "sections": {
@@ -172,10 +187,14 @@ def _stats_problems(loaded: LoadedCatalog) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
+    return schema(SchemaOptions(_root(args)))
+
+
+def schema(options: SchemaOptions) -> int:
     from alignhub import pipeline
     from alignhub.schema import entry_json_schema_text
 
-    loaded = pipeline.load(_root(args))
+    loaded = pipeline.load(options.root)
     sys.stdout.write(entry_json_schema_text(loaded.catalog.taxonomy))
     return OK
 

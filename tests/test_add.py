@@ -57,6 +57,17 @@ def test_add_writes_an_entry_that_validation_holds_back_until_summarised(root: P
     assert code == 0, out
 
 
+def test_add_runs_from_python_with_a_typed_request(root: Path, api: FakeApis,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    from alignhub.metadata.add import AddRequest
+    from alignhub.metadata.command import run_add
+
+    request = AddRequest("2310.12773", "methods", "multi-objective-value-alignment", entry_id="safe-rlhf-typed")
+    assert run_add(request, root) == 0
+    assert capsys.readouterr().out.startswith("wrote entries/methods/safe-rlhf-typed.yaml\n")
+    assert (root / "entries" / "methods" / "safe-rlhf-typed.yaml").is_file()
+
+
 def test_add_from_an_openreview_id_takes_the_accepted_venue(root: Path, api: FakeApis, cli,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPENREVIEW_TOKEN", "t")

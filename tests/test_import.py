@@ -98,6 +98,17 @@ def test_dry_run_writes_nothing(root: Path, cli) -> None:
     assert tree(root) == before
 
 
+def test_import_runs_from_python_with_typed_options(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from alignhub.metadata.command import ImportOptions, run_import
+    from alignhub.metadata.importer import ImportRequest
+
+    before = tree(root)
+    request = ImportRequest(SEEDS / "seed-003.md", section="safety", topic="jailbreak-defenses", dry_run=True)
+    assert run_import(ImportOptions(request, report="json"), root) == 0
+    assert len(json.loads(capsys.readouterr().out)["imported"]) == 5
+    assert tree(root) == before
+
+
 def test_headings_map_to_topics_through_the_mapping_file(root: Path, cli, tmp_path: Path) -> None:
     mapping = write(tmp_path, "map.yaml", "# heading: section/topic\n"
                     "'🛡 LLM for safety & safe alignment': safety/jailbreak-defenses\n"

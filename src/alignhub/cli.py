@@ -220,14 +220,15 @@ def cmd_enrich(args: argparse.Namespace) -> int:
 
 def cmd_add(args: argparse.Namespace) -> int:
     from alignhub.metadata import command
+    from alignhub.metadata.add import AddRequest
 
-    return command.run_add(args, _root(args))
+    return command.run_add(AddRequest.from_arguments(args), _root(args))
 
 
 def cmd_import(args: argparse.Namespace) -> int:
     from alignhub.metadata import command
 
-    return command.run_import(args, _root(args))
+    return command.run_import(command.ImportOptions.from_arguments(args), _root(args))
 
 
 def cmd_watch(args: argparse.Namespace) -> int:

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import yaml
 
@@ -36,6 +36,9 @@ from alignhub.suggest import did_you_mean
 from alignhub.taxonomy import TopicElsewhere
 from alignhub.yamlsafe import parse_document
 
+if TYPE_CHECKING:
+    import argparse
+
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../../schema/entry.schema.json\n"
 # The type a new entry starts with when --type is not given; the contributor checks it.
 DEFAULT_TYPES = {"methods": "method", "datasets": "dataset", "evaluation": "benchmark"}
@@ -55,6 +58,10 @@ class AddRequest:
     entry_id: str | None = None
     type: str | None = None
     tags: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_arguments(cls, args: argparse.Namespace) -> AddRequest:
+        return cls(args.paper, args.section, args.topic, args.entry_id, args.type, list(args.tags))
 
 
 @dataclass

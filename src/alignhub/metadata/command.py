@@ -1,4 +1,4 @@
-"""Running `enrich` and `add`: progress bars, printing and exit codes; `cli.py` only wires them in."""
+"""Running `enrich`, `add` and `import`: progress bars, printing and exit codes; `cli.py` only wires them in."""
 
 from __future__ import annotations
 
@@ -72,18 +72,31 @@ def run_enrich(options: EnrichOptions, settings: Settings, root: Path) -> int:
     return 0
 
 
-def run_import(args: argparse.Namespace, root: Path) -> int:
+@dataclass(frozen=True)
+class ImportOptions:
+    """What `alignhub import` is asked: the file and where its papers go, and how to report the result."""
+
+    request: ImportRequest
+    report: str = "text"  # or "json": {imported, duplicates, unparsed}
+
+    @classmethod
+    def from_arguments(cls, args: argparse.Namespace) -> ImportOptions:
+        return cls(ImportRequest(args.path, args.format, args.section, args.topic, args.mapping, args.dry_run),
+                   args.report)
+
+
+def run_import(options: ImportOptions, root: Path) -> int:
     loaded = pipeline.load(root)
-    request = ImportRequest(args.path, args.format, args.section, args.topic, args.mapping, args.dry_run)
+    dry_run = options.request.dry_run
     try:
-        result = import_papers(root, loaded.catalog, request)
+        result = import_papers(root, loaded.catalog, options.request)
     except InputError as err:
         print(f"alignhub import: {err}", file=sys.stderr)
         return 1
-    if args.report == "json":
+    if options.report == "json":
         print(json.dumps(result.report(), indent=2, ensure_ascii=False))
         return 0
-    verb = "would write" if args.dry_run else "wrote"
+    verb = "would write" if dry_run else "wrote"
     for item in result.imported:
         print(f"{verb} {item['file']} (line {item['line']})")
     for item in result.duplicates:
@@ -91,18 +104,17 @@ def run_import(args: argparse.Namespace, root: Path) -> int:
     for line in result.unparsed:
         print(f"line {line.line}: not imported, {line.reason}: {line.text[:100]}")
     print(f"{len(result.imported)} imported, {len(result.duplicates)} already in the catalog, "
-          f"{len(result.unparsed)} lines not parsed" + (" (dry run: nothing written)" if args.dry_run else ""))
-    if result.imported and not args.dry_run:
+          f"{len(result.unparsed)} lines not parsed" + (" (dry run: nothing written)" if dry_run else ""))
+    if result.imported and not dry_run:
         print("next: the new entries are drafts: write summary.en and summary.zh, check type, topic and tags, "
               "then run `alignhub validate`")
     return 0
 
 
-def run_add(args: argparse.Namespace, root: Path) -> int:
+def run_add(request: AddRequest, root: Path) -> int:
     settings = load_settings(root)
     loaded = pipeline.load(root)
-    request = AddRequest(args.paper, args.section, args.topic, args.entry_id, args.type, list(args.tags))
-    bar = _progress(f"add {args.paper}", 1)
+    bar = _progress(f"add {request.paper}", 1)
     try:
         added = add(root, loaded.catalog, request, settings, os.environ)
     except AddError as err:

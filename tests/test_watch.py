@@ -124,6 +124,26 @@ def test_arxiv_failing_is_one_line_and_keeps_the_state(catalog: Path, api: FakeA
     assert (catalog / "metadata" / "watch.json").read_text() == state
 
 
+def test_a_since_that_is_not_a_date_is_misuse(catalog: Path, api: FakeApis, cli) -> None:
+    assert cli("watch", "--since", "2026-13-01", "--root", str(catalog)) == (
+        2, "alignhub: error: --since 2026-13-01: expected a date as YYYY-MM-DD\n")
+    assert api.seen == []
+
+
+def test_watch_runs_from_python_with_typed_options(catalog: Path, api: FakeApis,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    from datetime import date, datetime, timezone
+
+    from alignhub.metadata.watch import WatchOptions, run
+
+    options = WatchOptions(since=date(2026, 3, 1), output="-", dry_run=True)
+    assert run(options, catalog, now=datetime(2026, 7, 1, tzinfo=timezone.utc)) == 0
+    [request] = api.requests("/api/query")
+    assert "submittedDate:[202603010000 TO 202607010000]" in request.arg("search_query")
+    assert "41 new submissions in cs.CL, cs.LG, cs.AI, cs.CR" in capsys.readouterr().out
+    assert not (catalog / "metadata" / "watch.json").exists()
+
+
 def test_the_repository_documents_the_defaults() -> None:
     from alignhub.config import read_settings
     from alignhub.metadata.settings import WatchSettings

@@ -234,7 +234,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_watch(args: argparse.Namespace) -> int:
     from alignhub.metadata import watch
 
-    return watch.run(args, _root(args))
+    root = _root(args)
+    return watch.run(watch.WatchOptions.from_arguments(args), root)
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -14,7 +14,7 @@ import argparse
 import json
 import sys
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,25 @@ from alignhub.resources import templates_dir
 from alignhub.templating import make_environment
 
 TEMPLATE = "watch-report.md.j2"
+
+
+@dataclass(frozen=True)
+class WatchOptions:
+    """What `alignhub watch` is asked besides its settings: from when, where to report, whether to keep the state."""
+
+    since: date | None = None  # ask from this day (UTC); None: from the last run, else `days` ago
+    output: str | None = None  # the report file ("-": standard output); None: the `report` setting
+    dry_run: bool = False  # keep the state file as it is
+
+    @classmethod
+    def from_arguments(cls, args: argparse.Namespace) -> WatchOptions:
+        since = None
+        if args.since:
+            try:
+                since = datetime.strptime(args.since, "%Y-%m-%d").date()
+            except ValueError:
+                raise UsageError(f"--since {args.since}: expected a date as YYYY-MM-DD") from None
+        return cls(since, args.output, args.dry_run)
 
 
 @dataclass
@@ -100,24 +119,21 @@ def report_text(root: Path, candidates: list[Candidate], total: int, present: in
                            until=_iso(until)[:10], categories=categories)
 
 
-def _since(args: argparse.Namespace, state: dict[str, Any], settings: WatchSettings, now: datetime) -> datetime:
-    if args.since:
-        try:
-            return datetime.strptime(args.since, "%Y-%m-%d").replace(tzinfo=timezone.utc)
-        except ValueError:
-            raise UsageError(f"--since {args.since}: expected a date as YYYY-MM-DD") from None
+def _since(options: WatchOptions, state: dict[str, Any], settings: WatchSettings, now: datetime) -> datetime:
+    if options.since is not None:
+        return datetime(options.since.year, options.since.month, options.since.day, tzinfo=timezone.utc)
     if state:
         return datetime.fromisoformat(str(state["last_submitted"]).replace("Z", "+00:00"))
     return now - timedelta(days=settings.days)
 
 
-def run(args: argparse.Namespace, root: Path, now: datetime | None = None) -> int:
-    settings = read_settings(WatchSettings, root, cli={"report": args.output})
+def run(options: WatchOptions, root: Path, now: datetime | None = None) -> int:
+    settings = read_settings(WatchSettings, root, cli={"report": options.output})
     fetch_settings = load_settings(root)
     now = now or datetime.now(timezone.utc)
     state_path = root / settings.state
     state = read_state(state_path)
-    since = _since(args, state, settings, now)
+    since = _since(options, state, settings, now)
     loaded = pipeline.load(root)
     client = ArxivSource(fetch_settings)
     try:
@@ -125,10 +141,10 @@ def run(args: argparse.Namespace, root: Path, now: datetime | None = None) -> in
     except (FetchError, arxiv.ArxivError) as err:
         print(f"alignhub watch: arXiv listing failed: {err}", file=sys.stderr)
         return 1
-    seen = set(state.get("seen", [])) if not args.since else set()
+    seen = set(state.get("seen", [])) if options.since is None else set()
     last = datetime.fromisoformat(str(state["last_submitted"]).replace("Z", "+00:00")) if state else None
-    new = [r for r in records
-           if last is None or args.since or r.published > last or (r.published == last and r.id not in seen)]
+    new = [r for r in records if last is None or options.since is not None or r.published > last
+           or (r.published == last and r.id not in seen)]
     found = listed(root, loaded.catalog)
     fresh = [r for r in new if not already_listed(found, arxiv=r.id, title=r.title)]
     ranked = [c for c in rank(loaded.catalog, fresh) if c.score >= settings.min_score][: settings.top]
@@ -138,7 +154,7 @@ def run(args: argparse.Namespace, root: Path, now: datetime | None = None) -> in
         sys.stdout.write(text)
     else:
         fsutil.atomic_write_text(root / output, text)
-    if not args.dry_run:
+    if not options.dry_run:
         newest = max((r.published for r in records), default=None)
         if newest is not None and (last is None or newest >= last):
             at_newest = sorted(r.id for r in records if r.published == newest)

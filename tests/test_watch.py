@@ -124,6 +124,21 @@ def test_arxiv_failing_is_one_line_and_keeps_the_state(catalog: Path, api: FakeA
     assert (catalog / "metadata" / "watch.json").read_text() == state
 
 
+def test_arxiv_out_of_reach_is_one_line(catalog: Path, cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No network (here: nothing listening where arXiv should be) is the network's fault, not a bug:
+    one line saying so, exit 1, no traceback."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    monkeypatch.setenv("ALIGNHUB_ARXIV_API", f"http://127.0.0.1:{port}/api/query")
+    code, out = cli("watch", "--root", str(catalog), "--output", "-")
+    assert code == 1
+    assert out.startswith("alignhub watch: arXiv listing failed: cannot reach 127.0.0.1")
+    assert len(out.splitlines()) == 1 and "Traceback" not in out
+
+
 def test_a_since_that_is_not_a_date_is_misuse(catalog: Path, api: FakeApis, cli) -> None:
     assert cli("watch", "--since", "2026-13-01", "--root", str(catalog)) == (
         2, "alignhub: error: --since 2026-13-01: expected a date as YYYY-MM-DD\n")

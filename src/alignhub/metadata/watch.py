@@ -27,6 +27,7 @@ from alignhub.errors import UsageError
 from alignhub.metadata.add import already_listed, listed
 from alignhub.metadata.arxiv import ArxivSource
 from alignhub.metadata.http import FetchError
+from alignhub.metadata.outcomes import SourceUnavailable
 from alignhub.metadata.records import ArxivRecord
 from alignhub.metadata.settings import WatchSettings, load_settings
 from alignhub.resources import templates_dir
@@ -140,6 +141,9 @@ def run(options: WatchOptions, root: Path, now: datetime | None = None) -> int:
         records = client.search(query(settings.categories, since, now), settings.max_results, settings.page_size)
     except (FetchError, arxiv.ArxivError) as err:
         print(f"alignhub watch: arXiv listing failed: {err}", file=sys.stderr)
+        return 1
+    except SourceUnavailable as err:  # no network, or arXiv's host cannot be reached at all
+        print(f"alignhub watch: arXiv listing failed: {err.notice}", file=sys.stderr)
         return 1
     seen = set(state.get("seen", [])) if options.since is None else set()
     last = datetime.fromisoformat(str(state["last_submitted"]).replace("Z", "+00:00")) if state else None

@@ -378,8 +378,8 @@ def test_catalog_links_come_from_entries_and_generated_files(root: Path) -> None
 
 
 def test_settings_read_durations_codes_and_patterns() -> None:
-    from alignhub.config import parse_duration, parse_status_codes
     from alignhub.links.settings import LinkSettings
+    from alignhub.settingtypes import parse_duration, parse_status_codes
 
     assert [parse_duration(v) for v in (30, 2.5, "90s", "15m", "12h", "7d", "1w")] == [
         30, 2.5, 90, 900, 43200, 604800, 604800]

@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 
 from alignhub.cli import build_parser, command_reference, settings_models
-from alignhub.config import ConfigError, OptionError, SettingsModel, env_var, read_settings, settings_doc
+from alignhub.config import ConfigError, OptionError, SettingsModel, env_var, read_settings
 from alignhub.links.settings import LinkSettings
 from alignhub.metadata.settings import Settings, WatchSettings
+from alignhub.settingsdoc import settings_doc
 from conftest import REPO
 
 

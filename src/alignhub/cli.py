@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from alignhub import __version__
-from alignhub.config import ConfigError, SettingDoc, SettingsModel, settings_doc
+from alignhub.config import ConfigError, SettingsModel
 from alignhub.errors import UsageError
 from alignhub.gcpause import gc_paused
 from alignhub.problems import colour_for, summarize
+from alignhub.settingsdoc import SettingDoc, settings_doc
 
 # The catalog's machinery (the entry models, the taxonomy, Jinja) is imported by the commands that use
 # it, not here: `alignhub links FILE` needs none of it, and importing it would double that command's

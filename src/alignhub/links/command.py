@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from alignhub import fsutil
-from alignhub.config import option_name, read_settings, settings_doc, settings_epilog
+from alignhub.config import option_name, read_settings
 from alignhub.links.settings import LinkSettings
+from alignhub.settingsdoc import settings_doc, settings_epilog
 
 HELP = "Check every URL of the entries and generated READMEs (or of given markdown files); exit 1 if one is broken."
 FORMATS = ("table", "markdown", "json")

@@ -12,14 +12,15 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from alignhub import __version__
-from alignhub.config import (
+from alignhub.config import SettingsModel
+from alignhub.httppolicy import USER_AGENT
+from alignhub.settingtypes import (
     Count,
     Duration,
     Flag,
     Patterns,
     Positive,
     PositiveDuration,
-    SettingsModel,
     StatusCodes,
     Text,
     optional,
@@ -27,7 +28,6 @@ from alignhub.config import (
     read_whole,
     validator_of,
 )
-from alignhub.httppolicy import USER_AGENT
 from alignhub.suggest import did_you_mean
 
 

@@ -13,19 +13,8 @@ from typing import Annotated
 
 from pydantic import Field
 
-from alignhub.config import (
-    Count,
-    Duration,
-    Fraction,
-    Names,
-    Positive,
-    PositiveDuration,
-    SettingsModel,
-    Text,
-    Url,
-    read_settings,
-    whole,
-)
+from alignhub.config import SettingsModel, read_settings
+from alignhub.settingtypes import Count, Duration, Fraction, Names, Positive, PositiveDuration, Text, Url, whole
 
 ARXIV_MAX_BATCH = 100  # ids per arXiv request: long id lists are where arXiv starts to misbehave
 S2_MAX_BATCH = 500  # Semantic Scholar's documented limit for /paper/batch

@@ -206,3 +206,14 @@ def test_a_catalog_overrides_templates_file_by_file(root: Path, cli) -> None:
 
     site = render_site(load_catalog(root).catalog, templates_dir(root))
     assert "papers/dpo.md" in site.pages and "assets/alignhub/filter.js" in site.files
+
+
+def test_aligned_table_lines_up_the_pipes_and_keeps_escaped_ones_in_their_cell() -> None:
+    from alignhub.templating import aligned_table
+
+    table = aligned_table("| Key | Meaning |\n| --- | --- |\n| `a` | one \\| two |\n| `longer_key` |  |\n")
+    lines = table.splitlines()
+    border = [[i for i, ch in enumerate(line) if ch == "|" and line[i - 1:i] != "\\"] for line in lines]
+    assert all(found == border[0] for found in border), table
+    assert lines[1] == "| " + "-" * len("`longer_key`") + " | " + "-" * len("one \\| two") + " |"
+    assert "one \\| two" in lines[2]

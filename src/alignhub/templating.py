@@ -65,7 +65,7 @@ def make_environment(templates: Path, *, html: bool = False, bytecode_dir: Path 
         autoescape=_autoescape if html else False,
     )
     env.filters.update(md=markdown_escape, url=markdown_url, anchor=github_anchor, compact=compact_number,
-                       tex=tex_escape, verbatim=bib_verbatim)
+                       tex=tex_escape, verbatim=bib_verbatim, aligned_table=aligned_table)
     return env
 
 
@@ -91,6 +91,22 @@ def markdown_escape(text: Any) -> str:
 def markdown_url(url: str) -> str:
     """A URL safe inside a markdown link target."""
     return url.translate(_URL_ESCAPES) if _URL_NEEDS_ESCAPE.search(url) else url
+
+
+_CELL_BORDER = re.compile(r"(?<!\\)\|")  # a pipe that is not escaped text (`md` writes text's pipes as \|)
+
+
+def aligned_table(text: str) -> str:
+    """A markdown pipe table with every column padded to one width, so the pipes line up: awesome-lint
+    asks for it, and the raw README reads as a table too. Use as ``{% filter aligned_table %}``."""
+    lines = [line.strip() for line in text.strip().splitlines()]
+    rows = [[cell.strip() for cell in _CELL_BORDER.split(line)[1:-1]] for line in lines]
+    body = [row for number, row in enumerate(rows) if number != 1]  # row 1 is the header's --- row
+    widths = [max(3, *(len(row[column]) for row in body)) for column in range(len(rows[0]))]
+    padded = ["| " + " | ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)) + " |"
+              for row in rows]
+    padded[1] = "| " + " | ".join("-" * width for width in widths) + " |"
+    return "\n".join(padded) + "\n"
 
 
 def github_anchor(heading: str) -> str:

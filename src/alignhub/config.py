@@ -86,7 +86,8 @@ def option_name(model: type[SettingsModel], name: str) -> str | None:
     return extra.get("option")  # type: ignore[no-any-return]
 
 
-def _message(err: ValidationError) -> str:
+def setting_message(err: ValidationError) -> str:
+    """The first error of a settings model, in the value type's own words (see settingtypes)."""
     first = err.errors()[0]
     return str(first.get("ctx", {}).get("reason") or first["msg"])
 
@@ -118,11 +119,11 @@ def read_settings(model: type[M], root: Path | None, env: Mapping[str, str] | No
             value = getattr(model.model_validate({name: raw}), name)
         except ValidationError as err:
             error = OptionError if source.startswith("--") else ConfigError
-            raise error(f"{source}: {_message(err)}") from None
+            raise error(f"{source}: {setting_message(err)}") from None
         if extra_of(model.model_fields[name]).get("extends") and name in values and source.startswith("--"):
             value = values[name] + value
         values[name] = value
     try:
         return model.model_validate(values)
     except ValidationError as err:  # pragma: no cover - every value was checked on its own above
-        raise ConfigError(f"{where}: {_message(err)}") from None
+        raise ConfigError(f"{where}: {setting_message(err)}") from None

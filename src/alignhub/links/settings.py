@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from alignhub import __version__
-from alignhub.config import SettingsModel
+from alignhub.config import SettingsModel, setting_message
 from alignhub.httppolicy import USER_AGENT
 from alignhub.settingtypes import (
     Count,
@@ -61,9 +61,7 @@ def _hosts(value: Any) -> tuple[tuple[str, HostSettings], ...]:
         try:
             found.append((host.lower().rstrip("."), HostSettings.model_validate(table)))
         except ValidationError as err:
-            first = err.errors()[0]
-            reason = first.get("ctx", {}).get("reason") or first["msg"]
-            raise ValueError(f"'{host}' {first['loc'][0]}: {reason}") from None
+            raise ValueError(f"'{host}' {err.errors()[0]['loc'][0]}: {setting_message(err)}") from None
     return tuple(sorted(found, key=lambda item: (-len(item[0]), item[0])))
 
 

@@ -100,8 +100,11 @@ def test_a_run_cut_off_mid_way_keeps_its_batches_and_the_next_run_resumes(root: 
 
 def _start_enrich(root: Path, batch: str) -> subprocess.Popen[str]:
     env = {**os.environ, "ALIGNHUB_ARXIV_BATCH": batch, "PYTHONUNBUFFERED": "1"}
+    # Ctrl-C as a terminal gives it: a runner started in the background (`pytest &`) passes SIGINT on
+    # as ignored, and Python then never raises KeyboardInterrupt.
     return subprocess.Popen([sys.executable, "-m", "alignhub", "enrich", "--source", "arxiv", "--root", str(root)],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
 def _wait_for(condition, what: str, limit: float = 30.0) -> None:

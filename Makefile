@@ -29,5 +29,5 @@ site:
 away:
 	set -e; away="$$(mktemp -d)"; \
 	cp -r entries README.md README.zh-CN.md CONTRIBUTING.md pyproject.toml "$$away/"; \
-	mkdir -p "$$away/schema" && cp schema/entry.schema.json "$$away/schema/"; \
+	mkdir -p "$$away/schema" "$$away/docs" && cp schema/entry.schema.json "$$away/schema/" && cp docs/cli.md "$$away/docs/"; \
 	cd "$$away" && alignhub validate && alignhub build --check

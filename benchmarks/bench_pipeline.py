@@ -61,16 +61,24 @@ def make_catalog(root: Path, size: int, seed: int = 7) -> None:
         venue = f"venue: {{name: {rng.choice(venues)}, year: {year}}}\n" if rng.random() < 0.6 else ""
         code = f"  code: https://github.com/org{i}/repo{i}\n" if rng.random() < 0.5 else ""
         zh = "  zh: 这是一条用于基准测试的中文摘要，描述该工作的主要贡献。\n" if rng.random() < 0.9 else ""
+        kind = rng.choice(["method", "benchmark", "dataset", "analysis"])
+        if kind == "dataset":  # a data set carries its facts and where to get it
+            code += f"  huggingface: https://huggingface.co/datasets/org{i}/data{i}\n"
+            facts = (f"dataset: {{size: {{count: {rng.randint(100, 10**6)}, unit: prompts}}, languages: [en, zh], "
+                     f"license: CC-BY-4.0}}\n")
+        else:
+            facts = ""
         text = (
             f'title: "{_title(rng, i)}"\n'
             f"short_name: S{i}\n"
-            f"type: {rng.choice(['method', 'benchmark', 'dataset', 'analysis'])}\n"
+            f"type: {kind}\n"
             f"topic: {topic}\n"
             f"authors: [{authors}]\n"
             f"year: {year}\n"
             f"{venue}"
             f"links:\n  arxiv: \"{number}\"\n{code}"
             f"tags: [{', '.join(rng.sample(tags, rng.randint(1, 4)))}]\n"
+            f"{facts}"
             f"summary:\n  en: A synthetic entry number {i} that exercises the whole pipeline end to end.\n{zh}"
             f"added: 2026-{rng.randint(1, 11):02d}-{rng.randint(1, 28):02d}\n"
         )

@@ -113,3 +113,56 @@ def test_audited_facts_are_fixed(catalog: LoadedCatalog) -> None:
     assert "DOVE" in by_id["dove"].entry.summary.en and "Curry-DPO" in by_id["curry-dpo"].entry.summary.en
     assert (by_id["decodingtrust"].section, by_id["decodingtrust"].entry.topic) == ("evaluation", "safety-benchmarks")
     assert (by_id["npo"].section, by_id["npo"].entry.topic) == ("interpretability", "machine-unlearning")
+
+
+# Issue 23's bar, computed from the catalog: a map of the field current to the month of the work.
+OPENREVIEW_VENUES = {"ICLR", "NeurIPS", "COLM", "TMLR"}
+
+
+def _month_index(month: str) -> int:
+    year, mm = month.split("-")
+    return int(year) * 12 + int(mm)
+
+
+def test_the_catalog_is_large_and_every_section_is_filled(catalog: LoadedCatalog) -> None:
+    groups = {g.section.id: g.count for g in catalog.catalog.sections}
+    assert len(catalog.catalog.entries) >= 1000, groups
+    assert {s: n for s, n in groups.items() if n < 120} == {}
+    assert groups["datasets"] >= 150
+    thin = {t.topic.id: len(t.entries) for g in catalog.catalog.sections for t in g.topics if len(t.entries) < 5}
+    assert thin == {}
+
+
+def test_the_catalog_is_current(catalog: LoadedCatalog) -> None:
+    """≥ 150 entries first released from 2025-07 on, ≥ 80 of them from 2026, and the newest no older
+    than two months before the newest `added` date (the date of the work on the catalog)."""
+    entries = [e.entry for e in catalog.catalog.entries]
+    months = [e.release_month for e in entries]
+    assert sum(m >= "2025-07" for m in months) >= 150
+    assert sum(m >= "2026-01" for m in months) >= 80
+    worked = max(e.added for e in entries)
+    assert _month_index(max(months)) >= worked.year * 12 + worked.month - 2, (max(months), worked)
+
+
+def test_data_sets_carry_what_a_reader_chooses_by(catalog: LoadedCatalog) -> None:
+    """The schema requires the facts of every `dataset`; here: the data sets themselves are counted."""
+    data_sets = [e for e in catalog.catalog.entries if e.entry.type == "dataset"]
+    assert len(data_sets) >= 150
+    assert [e.id for e in data_sets if e.entry.dataset is None] == []
+    assert [e.id for e in data_sets if not (e.entry.links.data or e.entry.links.huggingface)] == []
+
+
+def test_readers_get_the_code_and_the_forum(catalog: LoadedCatalog) -> None:
+    """≥ 50% of method and interpretability papers link their code."""
+    for section in ("methods", "interpretability"):
+        papers = [e for e in catalog.catalog.entries if e.section == section]
+        with_code = sum(bool(e.entry.links.code) for e in papers)
+        assert with_code >= 0.5 * len(papers), (section, with_code, len(papers))
+
+
+def test_ultrafeedback_counts_prompts_not_completions(catalog: LoadedCatalog) -> None:
+    """The audit's one wrong fact: UltraFeedback has about 64k prompts with four completions each."""
+    entry = catalog.catalog.by_id["ultrafeedback"].entry
+    assert "250" not in entry.summary.en and "64" in entry.summary.en
+    assert entry.dataset is not None and entry.dataset.size.unit == "prompts"
+    assert 60_000 <= entry.dataset.size.count <= 65_000

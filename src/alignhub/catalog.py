@@ -30,21 +30,16 @@ class CatalogEntry:
     cache_key: str = ""  # content digest/section/id: what the entry's cached renderings are keyed by
 
 
-# The orders entries are put in: every sort of entries uses one of these three keys.
+# The orders entries are put in: every sort of entries uses one of these two keys.
 
 def listing_order(item: CatalogEntry) -> tuple[int, int, str, str]:
     """The order entries are listed in everywhere a reader sees them (a topic of the READMEs and of the
-    site, "All entries", the BibTeX, JSON and CSV exports): the most recent work first (`year`), then
-    the most recently added (`added`), then by title ignoring case, then by id."""
+    site, "All entries", the site's newest work and the Atom feed, the BibTeX, JSON and CSV exports):
+    the most recently released work first (`Entry.release_month`), then the most recently added
+    (`added`), then by title ignoring case, then by id."""
     e = item.entry
-    return (-e.year, -e.added.toordinal(), e.title.casefold(), item.id)
-
-
-def additions_order(item: CatalogEntry) -> tuple[int, int, str, str]:
-    """The order of the newest additions (the site's home page, the Atom feed): the most recently added
-    first, then as `listing_order` (a batch added the same day shows its 2025 papers before its 2017 ones)."""
-    e = item.entry
-    return (-e.added.toordinal(), -e.year, e.title.casefold(), item.id)
+    year, month = e.release_month.split("-")
+    return (-(int(year) * 12 + int(month)), -e.added.toordinal(), e.title.casefold(), item.id)
 
 
 def file_order(item: CatalogEntry) -> tuple[str, str]:
@@ -179,6 +174,22 @@ def cross_check(entries: list[CatalogEntry], files: dict[str, SourceFile]) -> li
     return problems
 
 
+def release_problems(entries: list[CatalogEntry], files: dict[str, SourceFile]) -> list[Problem]:
+    """Entries whose `year` is not the year of their release month (a venue's year written instead of
+    the arXiv year, usually): a warning, since the month, not the year, is what listings sort by."""
+    problems: list[Problem] = []
+    for item in entries:
+        entry = item.entry
+        month = entry.release_month
+        if int(month[:4]) != entry.year:
+            source = "`released`" if entry.released else "the arXiv id"
+            line, col = files[item.path].locate(("year",))
+            problems.append(Problem(item.path, line, col, "year",
+                                    f"year {entry.year} is not the year of first release ({source} says {month})",
+                                    f"write year: {month[:4]}", "year-differs-from-release"))
+    return problems
+
+
 # Optional fields a catalog may require through [tool.alignhub] in its pyproject.toml: key → field.
 POLICY_FIELDS = {"summary_zh": ("summary", "zh")}
 
@@ -224,6 +235,9 @@ class LoadedCatalog:
     problems: list[Problem]
     parsed: int
     cache: BuildCache | None = None
+    # Findings of warning severity (a year that is not the release year): `alignhub validate` prints
+    # them, and `--strict` makes them errors; they do not stop a build.
+    advisories: list[Problem] = field(default_factory=list)
 
 
 def open_cache(root: Path, taxonomy: Taxonomy, use_cache: bool = True) -> BuildCache:
@@ -246,4 +260,5 @@ def build_catalog(
     problems += policy_problems(entries, by_path, required)
     problems.sort()
     entries.sort(key=file_order)
-    return LoadedCatalog(Catalog(taxonomy, entries, required), problems, parsed, cache)
+    return LoadedCatalog(Catalog(taxonomy, entries, required), problems, parsed, cache,
+                         sorted(release_problems(entries, by_path)))

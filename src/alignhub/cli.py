@@ -6,6 +6,7 @@ Exit status: 0 all good, 1 problems found (or outputs stale), 2 the command was 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import sys
@@ -14,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from alignhub import __version__
 from alignhub.config import ConfigError, SettingsModel
@@ -101,7 +102,8 @@ def validate(options: ValidateOptions) -> int:
     loaded = pipeline.load(root, use_cache=options.use_cache, workers=WORKERS)
     pipeline.save_cache(loaded)
     # What the committed metadata cache says (wrong ids, venues to update): warnings, errors with --strict.
-    errors, warnings = consistency.split(consistency.findings(root, loaded.catalog), strict=options.strict)
+    found = consistency.findings(root, loaded.catalog) + loaded.advisories
+    errors, warnings = consistency.split(found, strict=options.strict)
     loaded.problems = sorted(loaded.problems + errors)
     for line in warnings:
         print(line)
@@ -124,7 +126,8 @@ def build(options: BuildOptions) -> int:
         pipeline.save_cache(loaded)
         print("nothing was written: fix the problems above first", file=sys.stderr)
         return PROBLEMS
-    outputs = pipeline.generate(loaded, root, commands=command_reference(build_parser()))
+    parser = build_parser()
+    outputs = pipeline.generate(loaded, root, commands=command_reference(parser), cli_help=help_text(parser))
     pipeline.save_cache(loaded)
     if options.check:
         stale = pipeline.stale_outputs(outputs, root)
@@ -327,6 +330,22 @@ class CommandDoc:
     name: str = ""
     section: str = ""  # its [tool.alignhub.<section>] table, when it has settings
     settings: tuple[SettingDoc, ...] = ()
+    text: str = ""  # its whole `--help` output: docs/cli.md prints it as the command's reference
+
+
+# The width `--help` is laid out at in docs/cli.md: fixed, so the generated page does not depend on
+# the terminal that ran `alignhub build`.
+HELP_WIDTH = 100
+
+
+def help_text(parser: argparse.ArgumentParser) -> str:
+    """What `--help` prints for `parser`, laid out at HELP_WIDTH columns whatever the terminal."""
+    kind: Any = parser.formatter_class  # a HelpFormatter subclass: it takes a width
+    parser.formatter_class = functools.partial(kind, width=HELP_WIDTH)
+    try:
+        return parser.format_help()
+    finally:
+        parser.formatter_class = kind
 
 
 def settings_models() -> dict[str, type[SettingsModel]]:
@@ -362,7 +381,7 @@ def command_reference(parser: argparse.ArgumentParser) -> list[CommandDoc]:
             model = models.get(name)
             commands.append(CommandDoc(usage, sub.description or "", [
                 OptionDoc(_usage(a), (a.help or "") % {"default": a.default} if a.help else "") for a in options
-            ], name, model.section if model else "", tuple(settings_doc(model)) if model else ()))
+            ], name, model.section if model else "", tuple(settings_doc(model)) if model else (), help_text(sub)))
     return commands
 
 

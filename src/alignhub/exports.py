@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from alignhub.catalog import Catalog, CatalogEntry, additions_order
+from alignhub.catalog import Catalog, CatalogEntry, listing_order
 from alignhub.exportformats import FORMATS
 from alignhub.metadata.lookup import NOTHING, EntryMetadata
 from alignhub.models import Entry
@@ -32,7 +32,8 @@ FEED_SIZE = 50
 CSV_COLUMNS = (
     "id", "section", "topic", "type", "title", "short_name", "authors", "year", "venue",
     "arxiv", "openreview", "doi", "paper", "code", "data", "project", "huggingface",
-    "tags", "related", "summary_en", "summary_zh", "added",
+    "tags", "related", "summary_en", "summary_zh", "added", "released",
+    "dataset_size", "dataset_unit", "dataset_languages", "dataset_license",
 )
 # Appended when the metadata cache knows something of at least one entry.
 CSV_METADATA_COLUMNS = ("abstract", "first_version", "citations", "code_stars", "code_archived", "code_pushed",
@@ -101,6 +102,7 @@ def entry_record(item: CatalogEntry, meta: EntryMetadata = NOTHING) -> dict[str,
     data.update(item.entry.model_dump(mode="json", exclude_none=True))
     if item.entry.venue is not None:
         data["venue"]["label"] = item.entry.venue.label
+    data["released"] = item.entry.release_month
     data["url"] = item.entry.links.primary
     if not meta.empty:
         data["metadata"] = metadata_record(meta)
@@ -131,6 +133,7 @@ def _metadata_cells(meta: EntryMetadata) -> list[str]:
 def csv_row(item: CatalogEntry) -> list[str]:
     e = item.entry
     links = e.links
+    facts = e.dataset
     values = {
         "id": item.id, "section": item.section, "topic": e.topic, "type": e.type, "title": e.title,
         "short_name": e.short_name or "", "authors": "; ".join(e.authors), "year": str(e.year),
@@ -138,6 +141,11 @@ def csv_row(item: CatalogEntry) -> list[str]:
         **{kind: getattr(links, kind) or "" for kind in type(links).model_fields},
         "tags": "; ".join(e.tags), "related": "; ".join(e.related),
         "summary_en": e.summary.en, "summary_zh": e.summary.zh or "", "added": e.added.isoformat(),
+        "released": e.release_month,
+        "dataset_size": str(facts.size.count) if facts else "",
+        "dataset_unit": facts.size.unit if facts else "",
+        "dataset_languages": "; ".join(facts.languages) if facts else "",
+        "dataset_license": facts.license if facts else "",
     }
     return [_cell(values[column]) for column in CSV_COLUMNS]
 
@@ -156,8 +164,9 @@ def to_csv(catalog: Catalog, metadata: Metadata | None = None) -> str:
 
 
 def newest(catalog: Catalog, size: int) -> list[CatalogEntry]:
-    """The `size` most recently added entries, in `additions_order`."""
-    return sorted(catalog.entries, key=additions_order)[:size]
+    """The `size` most recently released entries, in `listing_order` (by release month, not by the day
+    a file was added: a batch of older papers added today does not push this month's work out)."""
+    return sorted(catalog.entries, key=listing_order)[:size]
 
 
 def to_atom(catalog: Catalog, templates: Path, site_url: str | None = None, size: int = FEED_SIZE,
@@ -167,7 +176,8 @@ def to_atom(catalog: Catalog, templates: Path, site_url: str | None = None, size
     items = newest(catalog, size)
     base = (site_url.rstrip("/") + "/") if site_url else None
     pages = {item.id: base + entry_page(item) for item in items} if base and entry_page else {}
-    updated = items[0].entry.added.isoformat() if items else "1970-01-01"
+    # The feed changed when its latest item was added; each item is dated by its release month.
+    updated = max(item.entry.added for item in items).isoformat() if items else "1970-01-01"
     template = make_environment(templates, html=True).get_template("export/feed.atom.j2")
     return template.render(items=items, taxonomy=catalog.taxonomy, site_url=base, pages=pages, updated=updated)
 

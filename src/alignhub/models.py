@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, datetime, timedelta, timezone
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Annotated, Literal, TypeAlias
 from urllib.parse import urlsplit
 
@@ -273,6 +273,128 @@ class Summary(_Strict):
     zh: Sentence | None = Field(None, description="The same sentence in Chinese; the English one is shown when missing")
 
 
+# What a data set's size counts, in the source's own terms.
+SizeUnit = Literal["prompts", "pairs", "comparisons", "conversations", "dialogues", "examples", "questions",
+                   "responses", "samples", "rows", "annotations", "documents", "images", "tasks"]
+YEAR_MONTH = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])$")
+
+
+def check_year_month(value: str) -> str:
+    """A release month as YYYY-MM (2024-03); the day is not part of it."""
+    value = str(value).strip()
+    if not YEAR_MONTH.match(value):
+        raise RuleError("invalid-month", f"'{value}' is not a month (write YYYY-MM, e.g. 2024-03)")
+    return value
+
+
+YearMonth = Annotated[str, AfterValidator(check_year_month)]
+
+
+def arxiv_month(arxiv_id: str) -> str | None:
+    """The month an arXiv id was first submitted in: 2403.01234 is 2024-03, hep-th/9901001 is 1999-01."""
+    digits = arxiv_id.split("/")[-1][:4] if "/" in arxiv_id else arxiv_id[:4]
+    if not digits.isdigit():
+        return None
+    yy, mm = int(digits[:2]), digits[2:]
+    # Old-style ids run from 1991 (91xx) to 2007 (07xx); new-style ids start in 2007 (0704).
+    century = 1900 if yy >= 91 else 2000
+    return f"{century + yy}-{mm}"
+
+
+class DatasetSize(_Strict):
+    """How big a data set is, as its source counts it: `{count: 63967, unit: prompts}`."""
+
+    count: int = Field(gt=0, le=10**12, description="The number the source states, e.g. 63967")
+    unit: SizeUnit = Field(description="What is counted: prompts, pairs, conversations, examples, …")
+
+    @property
+    def label(self) -> str:
+        """"64k prompts", "1.2M pairs", "817 questions": how the README and pages show it."""
+        return f"{compact_count(self.count)} {self.unit}"
+
+
+def compact_count(count: int) -> str:
+    """817 → "817", 63967 → "64k", 1204512 → "1.2M": rounded for a table cell, exact on the page."""
+    for limit, suffix in ((10**9, "B"), (10**6, "M"), (10**3, "k")):
+        if count >= limit:
+            value = count / limit
+            text = f"{value:.1f}" if value < 10 else f"{value:.0f}"
+            return text.removesuffix(".0") + suffix
+    return str(count)
+
+
+def _language(value: str, info: ValidationInfo) -> str:
+    if not _from_a_file(info):
+        return value
+    value = value.strip()
+    if not checks_language(value):
+        raise RuleError("unknown-language",
+                        f"'{value}' is not a language code (write an ISO 639 code such as en, zh or yue; "
+                        "mul for more than ten languages)")
+    return value
+
+
+@lru_cache(maxsize=1024)
+def checks_language(code: str) -> bool:
+    """An ISO 639 language code as BCP 47 knows it (en, zh, yue, mul); langcodes holds the registry."""
+    import langcodes  # imported on first use: only data-set entries carry languages
+
+    return code == code.lower() and "-" not in code and langcodes.tag_is_valid(code)
+
+
+Language = Annotated[str, AfterValidator(_language)]
+
+
+def _license(value: str, info: ValidationInfo) -> str:
+    if not _from_a_file(info):
+        return value
+    value = value.strip()
+    taxonomy = _taxonomy(info)
+    if taxonomy is None or value in taxonomy.licenses:
+        return value
+    normalized = spdx_license(value)
+    if normalized == value:
+        return value
+    if normalized is not None:
+        raise RuleError("unknown-license", f"write the SPDX id as SPDX spells it: {normalized}")
+    custom = ", ".join(sorted(taxonomy.licenses)) or "none yet"
+    raise RuleError("unknown-license",
+                    f"'{value}' is neither an SPDX licence id (e.g. CC-BY-4.0, MIT, Apache-2.0) nor a custom "
+                    f"licence of the taxonomy ({custom}; add one under `licenses:` in entries/taxonomy.yaml)")
+
+
+@lru_cache(maxsize=1024)
+def spdx_license(expression: str) -> str | None:
+    """The SPDX expression in its canonical spelling (cc-by-4.0 → CC-BY-4.0), or None if it is none.
+
+    Cached: building the SPDX licensing object takes 45 ms, and a catalog names a few dozen licences."""
+    from license_expression import get_spdx_licensing  # first use only: its licence index is 1 MB
+
+    checked = get_spdx_licensing().validate(expression)
+    if checked.errors or checked.invalid_symbols:
+        return None
+    return str(checked.normalized_expression)
+
+
+License = Annotated[str, AfterValidator(_license)]
+
+
+class DatasetFacts(_Strict):
+    """What a reader chooses a data set by: how big it is, in which languages, under which licence."""
+
+    size: DatasetSize = Field(description="The size as the source states it, e.g. {count: 63967, unit: prompts}")
+    languages: list[Language] = Field(min_length=1, max_length=200,
+                                      description="ISO 639 language codes, e.g. [en, zh]; mul for more than ten")
+    license: License = Field(description="An SPDX licence id (CC-BY-4.0, MIT) or a custom licence of the taxonomy")
+
+    @field_validator("languages")
+    @classmethod
+    def _languages_once(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise RuleError("invalid-value", "a language is listed twice")
+        return value
+
+
 class Entry(_Strict):
     """One catalog entry: a paper, data set, benchmark or essay. The file name is its id."""
 
@@ -282,10 +404,14 @@ class Entry(_Strict):
     topic: str = Field(description="A topic of the entry's section (the folder it lives in)")
     authors: list[Author] = Field(default_factory=list, max_length=MAX_AUTHORS, description="Authors in paper order")
     year: int = Field(ge=1950, le=2100, description="Year of first public release")
+    released: YearMonth | None = Field(
+        None, description="Month of first public release, YYYY-MM; only without an arXiv id (the id gives it)")
     venue: Venue | None = None
     links: Links
     tags: list[Tag] = Field(default_factory=list, description="Tags from the taxonomy's vocabularies")
     related: list[str] = Field(default_factory=list, description="Ids of related entries, e.g. a data set's paper")
+    dataset: DatasetFacts | None = Field(
+        None, description="Size, languages and licence: required for a data set, optional for a benchmark")
     summary: Summary
     added: date = Field(description="Date the entry was added to the catalog (YYYY-MM-DD)")
 
@@ -333,3 +459,44 @@ class Entry(_Strict):
         if len(set(value)) != len(value):
             raise RuleError("duplicate-author", "an author is listed twice")
         return value
+
+    @model_validator(mode="after")
+    def _release_month(self, info: ValidationInfo) -> Entry:
+        if not _from_a_file(info):
+            return self
+        from_id = arxiv_month(self.links.arxiv) if self.links.arxiv else None
+        if from_id and self.released == from_id:
+            raise RuleError("redundant-release-month",
+                            f"`released` repeats what the arXiv id says ({from_id}): remove the field",
+                            at=("released",))
+        if from_id and self.released and self.released > from_id:
+            raise RuleError("release-after-arxiv",
+                            f"`released` {self.released} is after the arXiv id's month {from_id}, the first "
+                            "release (remove the field: the arXiv id gives the month)", at=("released",))
+        month = self.release_month if (from_id or self.released) else None
+        if month is None:
+            raise RuleError("missing-release-month",
+                            "without an arXiv id, write the month the work was first released "
+                            "(add e.g. released: \"2024-03\")", at=("year",))
+        return self
+
+    @model_validator(mode="after")
+    def _data_set_facts(self, info: ValidationInfo) -> Entry:
+        if not _from_a_file(info) or self.type != "dataset":
+            return self
+        if self.dataset is None:
+            raise RuleError("missing-dataset-facts",
+                            "a data set needs its facts (add dataset: {size: {count: …, unit: …}, languages: [en], "
+                            "license: …})", at=("type",))
+        if not (self.links.huggingface or self.links.data):
+            raise RuleError("missing-data-link", "a data set needs a link to get it from "
+                            "(add links.huggingface or links.data)", at=("links",))
+        return self
+
+    @property
+    def release_month(self) -> str:
+        """YYYY-MM of first public release: `released` (given only when the work appeared before its arXiv
+        posting, or has none), else the arXiv id's month; January of `year` only for an entry that was
+        never validated as a file (validation requires one of the two)."""
+        from_id = arxiv_month(self.links.arxiv) if self.links.arxiv else None
+        return self.released or from_id or f"{self.year}-01"

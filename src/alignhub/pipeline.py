@@ -50,12 +50,13 @@ def load(root: Path, use_cache: bool = True, workers: int = 1) -> LoadedCatalog:
         return build_catalog(root, taxonomy, use_cache=use_cache, workers=workers, required=required)
 
 
-def generate(loaded: LoadedCatalog, root: Path, commands: Sequence[Any] = ()) -> dict[str, str]:
+def generate(loaded: LoadedCatalog, root: Path, commands: Sequence[Any] = (), cli_help: str = "") -> dict[str, str]:
     """Every generated file's text, keyed by its path relative to the catalog root (metadata/ merged in);
-    `commands` is the CLI's command reference (`alignhub.cli.command_reference`) for the README."""
+    `commands` is the CLI's command reference (`alignhub.cli.command_reference`) and `cli_help` what
+    `alignhub --help` prints: docs/cli.md is written from them, the README's settings tables too."""
     with gc_paused():
         outputs = render_markdown(loaded.catalog, templates_dir(root), loaded.cache, lookup(root, loaded.catalog),
-                                  Store(root).refreshed(), commands)
+                                  Store(root).refreshed(), commands, cli_help)
         outputs[SCHEMA_OUTPUT] = entry_json_schema_text(loaded.catalog.taxonomy)
     return outputs
 

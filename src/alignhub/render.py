@@ -27,6 +27,8 @@ MARKDOWN_OUTPUTS: dict[str, tuple[str, str | None]] = {
     "README.md": ("README.md.j2", "README.blocks.md.j2"),
     "README.zh-CN.md": ("README.zh-CN.md.j2", "README.zh-CN.blocks.md.j2"),
     "CONTRIBUTING.md": ("CONTRIBUTING.md.j2", None),
+    # The command reference: every command's `--help`, a page of the site as well.
+    "docs/cli.md": ("cli.md.j2", None),
 }
 
 
@@ -61,7 +63,7 @@ def render_blocks(
 
 def render_markdown(catalog: Catalog, templates: Path, cache: BuildCache | None = None,
                     metadata: Mapping[str, EntryMetadata] | None = None,
-                    refreshed: str | None = None, commands: Sequence[Any] = ()) -> dict[str, str]:
+                    refreshed: str | None = None, commands: Sequence[Any] = (), cli_help: str = "") -> dict[str, str]:
     """Every generated markdown file, keyed by its path relative to the catalog root.
 
     `metadata` is `alignhub.metadata.lookup`'s answer and `refreshed` the cache's stamp (YYYY-MM-DD);
@@ -71,7 +73,7 @@ def render_markdown(catalog: Catalog, templates: Path, cache: BuildCache | None 
     stamp = tree_digest(*template_path(templates))  # the code is part of the cache's fingerprint
     env.globals["words"] = interface_words(templates)  # link labels, shared with the site
     context = {"catalog": catalog, "taxonomy": catalog.taxonomy, "fields": field_rows(), "refreshed": refreshed,
-               "commands": commands, "rules": list(RULES.values())}
+               "commands": commands, "cli_help": cli_help, "rules": list(RULES.values())}
     outputs = {}
     for name, (page, block_template) in MARKDOWN_OUTPUTS.items():
         blocks = render_blocks(env, block_template, catalog.entries, cache, stamp, metadata) if block_template \

@@ -81,6 +81,17 @@ RULES: dict[str, Rule] = _rules(
     ("missing-paper-link", "error", "No `arxiv`, `openreview`, `doi` or `paper` link: add one."),
     ("duplicate-tag", "error", "A tag listed twice: keep one."),
     ("duplicate-author", "error", "An author listed twice: keep one."),
+    ("invalid-month", "error", "A release month that is not YYYY-MM: write e.g. 2024-03."),
+    ("missing-release-month", "error",
+     "No arXiv id and no `released` month: write the month the work first appeared, e.g. released: \"2024-03\"."),
+    ("redundant-release-month", "error", "`released` beside an arXiv id, which gives the month already: remove it."),
+    ("release-after-arxiv", "error", "`released` after the arXiv id's month, which is the first release: remove it."),
+    ("missing-dataset-facts", "error",
+     "A data set without `dataset:` (size, languages, licence): add what its card or paper states."),
+    ("missing-data-link", "error", "A data set without `links.huggingface` or `links.data`: say where to get it."),
+    ("unknown-language", "error", "A language that is no ISO 639 code: write e.g. en, zh, yue (mul: many)."),
+    ("unknown-license", "error",
+     "A licence that is neither an SPDX id nor a custom licence of the taxonomy: use the SPDX id or add one."),
     # The taxonomy's vocabularies.
     ("unknown-type", "error", "An entry type the taxonomy does not have: use a known type (the nearest is suggested)."),
     ("unknown-topic", "error",
@@ -100,6 +111,8 @@ RULES: dict[str, Rule] = _rules(
     ("unknown-related-id", "error", "`related` names no entry: use an existing entry id."),
     ("required-by-catalog", "error", "A field `[tool.alignhub]` in pyproject.toml requires is missing: add it."),
     # What the committed metadata cache (metadata/) says.
+    ("year-differs-from-release", "notice",
+     "`year` is not the year of the first release (the arXiv id's or `released`): write that year."),
     ("invalid-cache-record", "warning",
      "A `metadata/` record that cannot be read: delete it or run `alignhub enrich --refresh`."),
     ("paper-not-found", "warning", "arXiv or OpenReview has no paper with the entry's id: check the id."),
@@ -130,6 +143,8 @@ class RuleError(ValueError):
     """A ValueError raised by a validator, naming the rule it breaks; pydantic keeps it in the error's
     context, so the problem made from the error carries the rule."""
 
-    def __init__(self, rule: str, message: str) -> None:
+    def __init__(self, rule: str, message: str, at: tuple[str, ...] = ()) -> None:
         super().__init__(message)
         self.rule = check(rule)
+        # The field a whole-entry check is about (its error has no location of its own).
+        self.at = at

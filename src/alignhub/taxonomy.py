@@ -74,12 +74,20 @@ class TagVocabularies(_Strict):
     values: dict[str, Label]
 
 
+class CustomLicense(Label):
+    """A licence outside the SPDX list (a model's community licence, a site's terms), named once here."""
+
+    url: str | None = None
+
+
 class Taxonomy(_Strict):
     sections: list[Section]
     types: dict[str, Label]
     venues: dict[str, VenueInfo]
     tags: TagVocabularies
     safety_risks: dict[str, RiskGroup]
+    # Data-set licences that are not on the SPDX list, by the id entries use (`unstated`: none is given).
+    licenses: dict[str, CustomLicense] = {}
 
     @model_validator(mode="after")
     def _ids_are_unique(self) -> Taxonomy:
@@ -139,6 +147,15 @@ class Taxonomy(_Strict):
             for alias in info.aliases:
                 names[alias.casefold()] = name
         return names
+
+    def license_label(self, license_id: str, lang: str) -> tuple[str, str]:
+        """A data-set licence as (name, URL): a custom licence by its name here, an SPDX id as itself
+        with its page on spdx.org (an expression of several ids links the list)."""
+        custom = self.licenses.get(license_id)
+        if custom is not None:
+            return (custom.zh if lang == "zh" else custom.en), custom.url or ""
+        single = " " not in license_id
+        return license_id, (f"https://spdx.org/licenses/{license_id}.html" if single else "https://spdx.org/licenses/")
 
     def canonical_venue(self, name: str) -> str | None:
         return self.venue_names.get(name.strip().casefold())

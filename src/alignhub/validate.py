@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from alignhub.loader import SourceFile
-from alignhub.models import Entry, Links, Summary, Venue
+from alignhub.models import DatasetFacts, DatasetSize, Entry, Links, Summary, Venue
 from alignhub.problems import Problem
 from alignhub.rules import RuleError
 from alignhub.suggest import did_you_mean
@@ -27,11 +27,16 @@ _MODEL_AT: dict[tuple[str, ...], type[BaseModel]] = {
     ("links",): Links,
     ("venue",): Venue,
     ("summary",): Summary,
+    ("dataset",): DatasetFacts,
+    ("dataset", "size"): DatasetSize,
 }
 
 
 def _pydantic_problem(source: SourceFile, error: Any) -> Problem:
     loc = tuple(error["loc"])
+    raised = (error.get("ctx") or {}).get("error")
+    if not loc and isinstance(raised, RuleError):
+        loc = raised.at  # a whole-entry check names the field it is about
     dotted = ".".join(str(p) for p in loc)
     kind = error["type"]
     if kind == "extra_forbidden":
@@ -82,7 +87,6 @@ def _pydantic_problem(source: SourceFile, error: Any) -> Problem:
     if match:
         message, hint = match.groups()
     # A validator's RuleError names its rule; pydantic's own checks (a type, a range) are invalid values.
-    raised = (error.get("ctx") or {}).get("error")
     rule = raised.rule if isinstance(raised, RuleError) else "invalid-value"
     return Problem(source.path, line, col, dotted, message, hint, rule)
 

@@ -12,8 +12,9 @@ from datetime import date
 
 from alignhub.catalog import Catalog, CatalogEntry
 from alignhub.metadata.lookup import NOTHING, EntryMetadata, RepoStatus
+from alignhub.models import Entry
 from alignhub.site.urls import localized, paper_page, section_page
-from alignhub.taxonomy import Label
+from alignhub.taxonomy import Label, Taxonomy
 from alignhub.words import Words
 
 
@@ -56,6 +57,24 @@ class RelatedView:
 
 
 @dataclass(frozen=True)
+class DatasetView:
+    """A data set's facts as its page shows them: the exact size, language codes, the licence linked."""
+
+    size: str
+    languages: list[str]
+    license: str
+    license_url: str
+
+
+def dataset_view(e: Entry, taxonomy: Taxonomy, lang: str) -> DatasetView | None:
+    facts = e.dataset
+    if facts is None:
+        return None
+    name, url = taxonomy.license_label(facts.license, lang)
+    return DatasetView(f"{facts.size.count:,} {facts.size.unit}", list(facts.languages), name, url)
+
+
+@dataclass(frozen=True)
 class EntryView:
     """One entry as a page shows it."""
 
@@ -70,9 +89,10 @@ class EntryView:
     short_name: str | None
     authors: list[str]
     year: int
-    when: str  # YYYY-MM of the first public version when the metadata cache has it, else the year
+    when: str  # YYYY-MM of the first public release (Entry.release_month)
     venue: str | None
     type_label: str
+    dataset: DatasetView | None
     links: list[LinkView]
     summary: str
     summary_lang: str
@@ -142,9 +162,10 @@ def entry_view(
         short_name=e.short_name,
         authors=list(e.authors),
         year=e.year,
-        when=meta.first_version or str(e.year),
+        when=e.release_month,
         venue=e.venue.label if e.venue else None,
         type_label=name_in(type_label, lang) if type_label else e.type,
+        dataset=dataset_view(e, taxonomy, lang),
         links=[LinkView(kind, words["link_labels"].get(kind, kind), url) for kind, url in e.links.urls],
         summary=e.summary.zh if summary_lang == "zh" and e.summary.zh else e.summary.en,
         summary_lang=summary_lang,

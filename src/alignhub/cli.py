@@ -292,7 +292,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true",
                    help="metadata-cache findings that mean a wrong id (title mismatch, not found) are errors (CI)")
     p = add("build", cmd_build,
-            "Write README.md, README.zh-CN.md, CONTRIBUTING.md and the entry schema from the entries.")
+            "Write README.md, README.zh-CN.md, CONTRIBUTING.md, docs/cli.md and the entry schema from the entries.")
     p.add_argument("--check", action="store_true", help="write nothing; exit 1 naming the files that are stale")
     p.add_argument("--no-cache", action="store_true", help="parse every file, ignoring the parse cache")
     p = add("stats", cmd_stats, "Counts per section, topic, type and year; entries missing a Chinese summary.")

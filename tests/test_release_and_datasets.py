@@ -13,7 +13,7 @@ from alignhub.pipeline import load
 from conftest import edit, rule_of
 
 DPO = "entries/methods/dpo.yaml"
-FULCRA = "entries/evaluation/value-fulcra.yaml"
+TQA = "entries/datasets/truthfulqa.yaml"
 GLOSSARY_LIKE = "entries/safety/goal-misgeneralization-in-deep-rl.yaml"
 
 
@@ -62,49 +62,49 @@ def test_released_beside_an_arxiv_id_must_say_something_new(root: Path, cli) -> 
     assert code == 0, out
 
 
-def test_a_year_other_than_the_release_year_is_a_warning(root: Path, cli) -> None:
+def test_a_year_other_than_the_release_year_is_a_notice(root: Path, cli) -> None:
     edit(root, DPO, "year: 2023", "year: 2024")
     code, out = cli("validate", "--root", str(root))
     assert code == 0, out
     assert "year 2024 is not the year of first release (the arXiv id says 2023-05) (write year: 2023)" in out
     assert "[year-differs-from-release]" in out
     code, out = cli("validate", "--strict", "--root", str(root))
-    assert code == 1
+    assert code == 0, out  # a notice even under --strict: tests/test_content.py holds the real catalog to it
 
 
 def test_a_data_set_needs_its_facts_and_a_place_to_get_it(root: Path, cli) -> None:
-    text = (root / FULCRA).read_text(encoding="utf-8")
-    start = text.index("dataset:")
-    end = text.index("summary:")
-    (root / FULCRA).write_text(text[:start] + text[end:], encoding="utf-8")
+    edit(root, TQA, "type: benchmark", "type: dataset")
     out = problems(cli, root)
-    assert f"{FULCRA}:3:7: type: a data set needs its facts" in out and "[missing-dataset-facts]" in out
-    (root / FULCRA).write_text(text.replace("  data: https://github.com/", "  code: https://github.com/"),
-                               encoding="utf-8")
+    assert rule_of(out, f"{TQA}:9:3: links: a data set needs a link to get it from "
+                        "(add links.huggingface or links.data)") == "missing-data-link"
+    edit(root, TQA, '  arxiv: "2109.07958"', '  arxiv: "2109.07958"\n  data: https://github.com/sylinrl/TruthfulQA')
+    code, out = cli("validate", "--root", str(root))
+    assert code == 0, out
+    text = (root / TQA).read_text(encoding="utf-8")
+    (root / TQA).write_text(text[:text.index("dataset:")] + text[text.index("summary:"):], encoding="utf-8")
     out = problems(cli, root)
-    assert "links: a data set needs a link to get it from (add links.huggingface or links.data) " \
-           "[missing-data-link]" in out
+    assert f"{TQA}:3:7: type: a data set needs its facts" in out and "[missing-dataset-facts]" in out
 
 
 @pytest.mark.parametrize(("old", "new", "message", "rule"), [
-    ("license: CC-BY-4.0", "license: cc-by-4.0", "write the SPDX id as SPDX spells it: CC-BY-4.0", "unknown-license"),
-    ("license: CC-BY-4.0", "license: CC-BY-4", "'CC-BY-4' is neither an SPDX licence id", "unknown-license"),
+    ("license: Apache-2.0", "license: apache-2.0", "write the SPDX id as SPDX spells it: Apache-2.0", "unknown-license"),
+    ("license: Apache-2.0", "license: Apache-2", "'Apache-2' is neither an SPDX licence id", "unknown-license"),
     ("languages: [en]", "languages: [english]", "'english' is not a language code", "unknown-language"),
     ("languages: [en]", "languages: [en, en]", "a language is listed twice", "invalid-value"),
-    ("unit: samples", "unit: things", "dataset.size.unit", "invalid-value"),
-    ("count: 20000", "count: 0", "dataset.size.count", "invalid-value"),
+    ("unit: questions", "unit: things", "dataset.size.unit", "invalid-value"),
+    ("count: 817", "count: 0", "dataset.size.count", "invalid-value"),
 ])
 def test_data_set_facts_are_checked(root: Path, cli, old: str, new: str, message: str, rule: str) -> None:
-    edit(root, FULCRA, old, new)
+    edit(root, TQA, old, new)
     out = problems(cli, root)
     assert message in out and f"[{rule}]" in out, out
 
 
 def test_a_custom_licence_comes_from_the_taxonomy(root: Path, cli) -> None:
-    edit(root, FULCRA, "license: CC-BY-4.0", "license: unstated")
+    edit(root, TQA, "license: Apache-2.0", "license: unstated")
     code, out = cli("validate", "--root", str(root))
     assert code == 0, out
-    edit(root, FULCRA, "license: unstated", "license: my-own")
+    edit(root, TQA, "license: unstated", "license: my-own")
     assert "add one under `licenses:` in entries/taxonomy.yaml" in problems(cli, root)
 
 
@@ -127,20 +127,20 @@ def test_readme_page_and_exports_show_the_facts(root: Path, cli) -> None:
     code, out = cli("build", "--root", str(root))
     assert code == 0, out
     readme = (root / "README.md").read_text(encoding="utf-8")
-    assert "Value FULCRA** · 2023-11 · 20k samples · en · CC-BY-4.0" in readme
+    assert "\n  Data: 817 questions, en, Apache-2.0.\n  **TruthfulQA** · ACL 2022 · " in readme
     zh = (root / "README.zh-CN.md").read_text(encoding="utf-8")
-    assert "  - **数据**：20k samples · en · CC-BY-4.0" in zh
+    assert "  - **数据**：817 questions · en · Apache-2.0" in zh
     out_dir = root / "out"
     code, out = cli("export", "--root", str(root), "--format", "json", "--output", str(out_dir / "c.json"))
     assert code == 0, out
     records = {r["id"]: r for r in json.loads((out_dir / "c.json").read_text(encoding="utf-8"))["entries"]}
-    assert records["value-fulcra"]["dataset"] == {"size": {"count": 20000, "unit": "samples"},
-                                                  "languages": ["en"], "license": "CC-BY-4.0"}
+    assert records["truthfulqa"]["dataset"] == {"size": {"count": 817, "unit": "questions"},
+                                                "languages": ["en"], "license": "Apache-2.0"}
     assert records["dpo"]["released"] == "2023-05"
     code, out = cli("export", "--root", str(root), "--format", "csv", "--output", str(out_dir / "c.csv"))
     assert code == 0, out
     header, *rows = (out_dir / "c.csv").read_text(encoding="utf-8").splitlines()
     columns = header.split(",")
-    fulcra = next(r for r in rows if r.startswith("value-fulcra,"))
+    fulcra = next(r for r in rows if r.startswith("truthfulqa,"))
     assert columns[-5:] == ["released", "dataset_size", "dataset_unit", "dataset_languages", "dataset_license"]
-    assert fulcra.endswith(",2023-11,20000,samples,en,CC-BY-4.0")
+    assert fulcra.endswith(",2021-09,817,questions,en,Apache-2.0")

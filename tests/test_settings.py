@@ -11,8 +11,8 @@ import pytest
 from alignhub.cli import build_parser, command_reference, settings_models
 from alignhub.config import ConfigError, OptionError, SettingsModel, env_var, read_settings
 from alignhub.links.settings import LinkSettings
-from alignhub.metadata.settings import Settings, WatchSettings
 from alignhub.settingsdoc import settings_doc
+from alignhub.sources.settings import Settings, WatchSettings
 from conftest import REPO
 
 

@@ -212,28 +212,28 @@ def cmd_links(args: argparse.Namespace) -> int:
 
 
 def cmd_enrich(args: argparse.Namespace) -> int:
-    from alignhub.metadata import command  # imports the HTTP clients: only for the commands that use them
-    from alignhub.metadata.settings import load_settings
+    from alignhub.enrich import command  # imports the HTTP clients: only for the commands that use them
+    from alignhub.sources.settings import load_settings
 
     root = _root(args)
     return command.run_enrich(command.EnrichOptions.from_arguments(args), load_settings(root), root)
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    from alignhub.metadata import command
-    from alignhub.metadata.add import AddRequest
+    from alignhub.enrich import command
+    from alignhub.intake.add import AddRequest
 
     return command.run_add(AddRequest.from_arguments(args), _root(args))
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from alignhub.metadata import command
+    from alignhub.enrich import command
 
     return command.run_import(command.ImportOptions.from_arguments(args), _root(args))
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
-    from alignhub.metadata import watch
+    from alignhub.intake import watch
 
     root = _root(args)
     return watch.run(watch.WatchOptions.from_arguments(args), root)
@@ -304,7 +304,7 @@ def build_parser() -> argparse.ArgumentParser:
     from alignhub.links import command as links_command
 
     links_command.add_arguments(add("links", cmd_links, links_command.HELP))
-    from alignhub.metadata import arguments as metadata_args
+    from alignhub.intake import arguments as metadata_args
 
     metadata_args.add_enrich_arguments(add("enrich", cmd_enrich, metadata_args.ENRICH_HELP))
     metadata_args.add_add_arguments(add("add", cmd_add, metadata_args.ADD_HELP))
@@ -332,7 +332,7 @@ class CommandDoc:
 def settings_models() -> dict[str, type[SettingsModel]]:
     """The commands that have settings, and the model of each (its table in pyproject.toml)."""
     from alignhub.links.settings import LinkSettings
-    from alignhub.metadata.settings import Settings, WatchSettings
+    from alignhub.sources.settings import Settings, WatchSettings
 
     return {"links": LinkSettings, "enrich": Settings, "watch": WatchSettings}  # `add` reads enrich's too
 

@@ -1,6 +1,6 @@
-"""Fetched metadata: the clients `alignhub enrich` and `alignhub add` use, and the committed cache they fill.
+"""The committed metadata store: the records under metadata/, reading and writing them, the lookup
+every view uses, what a refresh changed and what the records say about the entries.
 
-Only `enrich` and `add` talk to the network. Everything else — `validate`, `build`, the site — reads
-the cache through `alignhub.metadata.lookup`, which touches files only. This package's own import is
-empty on purpose: the command line imports `alignhub.metadata.arguments` on every run.
+Everything here touches files only, never the network: the clients that fill the store are in
+`alignhub.sources`, the commands that run them in `alignhub.enrich` and `alignhub.intake`.
 """

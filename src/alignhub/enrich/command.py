@@ -13,15 +13,15 @@ from typing import TextIO
 from tqdm import tqdm
 
 from alignhub import pipeline
+from alignhub.enrich.report import summary_lines
+from alignhub.enrich.run import Enrichment, Progress, UnknownEntry, enrich, select
 from alignhub.errors import UsageError
-from alignhub.metadata.add import AddError, AddRequest, add
-from alignhub.metadata.enrich import Enrichment, Progress, UnknownEntry, enrich, select
-from alignhub.metadata.importer import ImportRequest, import_papers
-from alignhub.metadata.listparse import InputError
-from alignhub.metadata.report import summary_lines
-from alignhub.metadata.settings import Settings, load_settings
-from alignhub.metadata.sources import SOURCES
+from alignhub.intake.add import AddError, AddRequest, add
+from alignhub.intake.importer import ImportRequest, import_papers
+from alignhub.intake.listparse import InputError
 from alignhub.problems import summarize
+from alignhub.sources.names import SOURCES
+from alignhub.sources.settings import Settings, load_settings
 
 
 def _progress(source: str, total: int, file: TextIO | None = None) -> Progress:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from alignhub.metadata.settings import Settings, WatchSettings
-from alignhub.metadata.sources import SOURCES
 from alignhub.settingsdoc import settings_epilog
+from alignhub.sources.names import SOURCES
+from alignhub.sources.settings import Settings, WatchSettings
 
 ENRICH_HELP = ("Fetch arXiv, OpenReview, Semantic Scholar and GitHub metadata into the metadata/ cache "
                "(the only command that asks those APIs).")

@@ -21,7 +21,7 @@ S2_MAX_BATCH = 500  # Semantic Scholar's documented limit for /paper/batch
 
 
 class HttpSettings(SettingsModel):
-    """What every metadata client's HTTP session needs (`alignhub.metadata.http.Session`)."""
+    """What every metadata client's HTTP session needs (`alignhub.sources.http.Session`)."""
 
     timeout: PositiveDuration = Field(30.0, description="time for connecting and for each read",
                                       json_schema_extra={"env": "ALIGNHUB_HTTP_TIMEOUT"})

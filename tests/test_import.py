@@ -99,7 +99,7 @@ def test_dry_run_writes_nothing(root: Path, cli) -> None:
 
 
 def test_import_runs_from_python_with_typed_options(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from alignhub.enrich.command import ImportOptions, run_import
+    from alignhub.intake.command import ImportOptions, run_import
     from alignhub.intake.importer import ImportRequest
 
     before = tree(root)

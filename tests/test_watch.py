@@ -161,6 +161,6 @@ def test_watch_runs_from_python_with_typed_options(catalog: Path, api: FakeApis,
 
 def test_the_repository_documents_the_defaults() -> None:
     from alignhub.config import read_settings
-    from alignhub.sources.settings import WatchSettings
+    from alignhub.intake.settings import WatchSettings
 
     assert read_settings(WatchSettings, REPO, env={}) == WatchSettings()

@@ -25,12 +25,13 @@ from alignhub.catalog import Catalog
 from alignhub.config import ConfigError, read_settings
 from alignhub.errors import UsageError
 from alignhub.intake.add import already_listed, listed
+from alignhub.intake.settings import WatchSettings
 from alignhub.metadata.records import ArxivRecord
 from alignhub.resources import templates_dir
 from alignhub.sources.arxiv import ArxivSource
 from alignhub.sources.http import FetchError
 from alignhub.sources.outcomes import SourceUnavailable
-from alignhub.sources.settings import WatchSettings, load_settings
+from alignhub.sources.settings import load_settings
 from alignhub.templating import make_environment
 
 TEMPLATE = "watch-report.md.j2"

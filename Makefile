@@ -1,5 +1,5 @@
 # The one recipe for checking alignhub: `make check` is what CI runs, in .ci/run and in
-# .github/workflows/ci.yml alike. Run it after `pip install '.[dev]'` (ruff and mypy come with it).
+# .github/workflows/ci.yml alike. Run it after `pip install '.[dev]'` (ruff, mypy and import-linter come with it).
 PYTHON ?= python
 SITE_DIR ?= $(shell mktemp -d)/site
 
@@ -7,8 +7,10 @@ SITE_DIR ?= $(shell mktemp -d)/site
 
 check: lint typecheck test catalog site away
 
+# lint-imports: the import arrows of docs/architecture.md, checked on the checkout's src/ (not an installed copy).
 lint:
 	ruff check src tests benchmarks
+	PYTHONPATH=src lint-imports --no-cache
 
 typecheck:
 	mypy

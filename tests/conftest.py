@@ -79,7 +79,8 @@ def make_site_root(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Pa
             shutil.copytree(SITE_FIXTURES / "entries", root / "entries", dirs_exist_ok=True)
         shutil.copy(REPO / "entries" / "taxonomy.yaml", root / "entries" / "taxonomy.yaml")
         shutil.copytree(REPO / "templates", root / "templates")
-        shutil.copytree(REPO / "docs", root / "docs")
+        # docs/architecture.md is about the code, not a page of the site (mkdocs.yml's exclude_docs)
+        shutil.copytree(REPO / "docs", root / "docs", ignore=shutil.ignore_patterns("architecture.md"))
         shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
         return root
 

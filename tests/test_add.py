@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from alignhub.metadata.add import short_name, slug
+from alignhub.intake.add import short_name, slug
 from conftest import edit
 from fixtures.api.fakeapi import FakeApis
 
@@ -59,8 +59,8 @@ def test_add_writes_an_entry_that_validation_holds_back_until_summarised(root: P
 
 def test_add_runs_from_python_with_a_typed_request(root: Path, api: FakeApis,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
-    from alignhub.metadata.add import AddRequest
-    from alignhub.metadata.command import run_add
+    from alignhub.intake.add import AddRequest
+    from alignhub.intake.command import run_add
 
     request = AddRequest("2310.12773", "methods", "multi-objective-value-alignment", entry_id="safe-rlhf-typed")
     assert run_add(request, root) == 0
@@ -142,7 +142,7 @@ def test_add_offline_answers_at_once_with_one_line(root: Path, api: FakeApis, cl
 
 
 def test_the_progress_bar_is_drawn_on_a_terminal_only() -> None:
-    from alignhub.metadata.command import _progress
+    from alignhub.progress import progress_bar as _progress
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:

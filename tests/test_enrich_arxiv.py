@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from alignhub.metadata.arxiv import ArxivSource
-from alignhub.metadata.outcomes import Failed, Fetched, NotFound
 from alignhub.metadata.records import ArxivRecord
-from alignhub.metadata.settings import load_settings
+from alignhub.sources.arxiv import ArxivSource
+from alignhub.sources.outcomes import Failed, Fetched, NotFound
+from alignhub.sources.settings import load_settings
 from fixtures.api.fakeapi import FEED_TYPE, HERE, FakeApis, Reply, summary
 
 CATALOG_IDS = ["2105.14111", "2109.07958", "2305.18290", "2306.03819", "2311.10766", "2402.01306", "2402.10571"]

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from alignhub.httppolicy import retry_after_seconds
-from alignhub.metadata.http import FetchError, HostUnreachable, Session
-from alignhub.metadata.settings import HttpSettings
+from alignhub.sources.http import FetchError, HostUnreachable, Session
+from alignhub.sources.httppolicy import retry_after_seconds
+from alignhub.sources.settings import HttpSettings
 from fixtures.api.fakeapi import FakeApis, Reply, summary
 
 

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from alignhub.metadata.github import GitHubSource
-from alignhub.metadata.openreview import OpenReviewSource
-from alignhub.metadata.outcomes import Failed, Fetched, NotFound, SourceUnavailable
 from alignhub.metadata.records import FetchedVenue, GitHubRecord, OpenReviewRecord, S2Record
-from alignhub.metadata.s2 import S2Source
-from alignhub.metadata.settings import load_settings
 from alignhub.metadata.venues import decode
+from alignhub.sources.github import GitHubSource
+from alignhub.sources.openreview import OpenReviewSource
+from alignhub.sources.outcomes import Failed, Fetched, NotFound, SourceUnavailable
+from alignhub.sources.s2 import S2Source
+from alignhub.sources.settings import load_settings
 from conftest import edit
 from fixtures.api.fakeapi import JSON_TYPE, FakeApis, Reply, summary
 

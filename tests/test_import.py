@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from alignhub.metadata.listparse import parse_markdown
+from alignhub.intake.listparse import parse_markdown
 from alignhub.pipeline import load
 from conftest import FIXTURES, write
 
@@ -99,8 +99,8 @@ def test_dry_run_writes_nothing(root: Path, cli) -> None:
 
 
 def test_import_runs_from_python_with_typed_options(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from alignhub.metadata.command import ImportOptions, run_import
-    from alignhub.metadata.importer import ImportRequest
+    from alignhub.intake.command import ImportOptions, run_import
+    from alignhub.intake.importer import ImportRequest
 
     before = tree(root)
     request = ImportRequest(SEEDS / "seed-003.md", section="safety", topic="jailbreak-defenses", dry_run=True)

@@ -403,7 +403,7 @@ def test_the_example_table_in_pyproject_is_valid() -> None:
 
 
 def test_retry_after_reads_seconds_and_http_dates() -> None:
-    from alignhub.httppolicy import retry_after_seconds
+    from alignhub.sources.httppolicy import retry_after_seconds
 
     assert retry_after_seconds("120") == 120
     assert retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412470.0) == 10

@@ -148,7 +148,7 @@ def test_compact_numbers(value: int, shown: str) -> None:
 def test_the_refresh_summary_names_decisions_title_mismatches_and_suggestions(root: Path, api: FakeApis, cli,
                                                                               tmp_path: Path, capsys,
                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    from alignhub.metadata import changes
+    from alignhub.enrich import changes
 
     monkeypatch.setenv("OPENREVIEW_TOKEN", "t")
     write(root, "entries/methods/safe-rlhf.yaml", SAFE_RLHF)

@@ -10,9 +10,10 @@ import pytest
 
 from alignhub.cli import build_parser, command_reference, settings_models
 from alignhub.config import ConfigError, OptionError, SettingsModel, env_var, read_settings
+from alignhub.intake.settings import WatchSettings
 from alignhub.links.settings import LinkSettings
-from alignhub.metadata.settings import Settings, WatchSettings
 from alignhub.settingsdoc import settings_doc
+from alignhub.sources.settings import Settings
 from conftest import REPO
 
 

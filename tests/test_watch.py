@@ -154,7 +154,7 @@ def test_watch_runs_from_python_with_typed_options(catalog: Path, api: FakeApis,
                                                    capsys: pytest.CaptureFixture[str]) -> None:
     from datetime import date, datetime, timezone
 
-    from alignhub.metadata.watch import WatchOptions, run
+    from alignhub.intake.watch import WatchOptions, run
 
     options = WatchOptions(since=date(2026, 3, 1), output="-", dry_run=True)
     assert run(options, catalog, now=datetime(2026, 7, 1, tzinfo=timezone.utc)) == 0
@@ -166,6 +166,6 @@ def test_watch_runs_from_python_with_typed_options(catalog: Path, api: FakeApis,
 
 def test_the_repository_documents_the_defaults() -> None:
     from alignhub.config import read_settings
-    from alignhub.metadata.settings import WatchSettings
+    from alignhub.intake.settings import WatchSettings
 
     assert read_settings(WatchSettings, REPO, env={}) == WatchSettings()

@@ -180,7 +180,7 @@ def test_metadata_refresh_runs_weekly_with_the_secrets_and_keeps_one_pull_reques
     # metadata/ and the READMEs built from it (CI's `alignhub build --check` fails on a stale README): nothing else
     assert pr["add-paths"].split() == ["metadata/", "README.md", "README.zh-CN.md"]
     assert pr["body-path"] == "${{ runner.temp }}/metadata-summary.md"
-    assert "python -m alignhub.metadata.changes" in _runs(workflow)
+    assert "python -m alignhub.enrich.changes" in _runs(workflow)
     # the secrets are documented where contributors read about the workflows
     contributing = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
     for secret in ("OPENREVIEW_USERNAME", "OPENREVIEW_PASSWORD", "OPENREVIEW_TOKEN", "S2_API_KEY", "METADATA_PR_TOKEN"):

@@ -215,28 +215,28 @@ def cmd_links(args: argparse.Namespace) -> int:
 
 
 def cmd_enrich(args: argparse.Namespace) -> int:
-    from alignhub.metadata import command  # imports the HTTP clients: only for the commands that use them
-    from alignhub.metadata.settings import load_settings
+    from alignhub.enrich import command  # imports the HTTP clients: only for the commands that use them
+    from alignhub.sources.settings import load_settings
 
     root = _root(args)
     return command.run_enrich(command.EnrichOptions.from_arguments(args), load_settings(root), root)
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    from alignhub.metadata import command
-    from alignhub.metadata.add import AddRequest
+    from alignhub.intake import command
+    from alignhub.intake.add import AddRequest
 
     return command.run_add(AddRequest.from_arguments(args), _root(args))
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from alignhub.metadata import command
+    from alignhub.intake import command
 
     return command.run_import(command.ImportOptions.from_arguments(args), _root(args))
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
-    from alignhub.metadata import watch
+    from alignhub.intake import watch
 
     root = _root(args)
     return watch.run(watch.WatchOptions.from_arguments(args), root)
@@ -307,12 +307,13 @@ def build_parser() -> argparse.ArgumentParser:
     from alignhub.links import command as links_command
 
     links_command.add_arguments(add("links", cmd_links, links_command.HELP))
-    from alignhub.metadata import arguments as metadata_args
+    from alignhub.enrich import arguments as enrich_args
+    from alignhub.intake import arguments as intake_args
 
-    metadata_args.add_enrich_arguments(add("enrich", cmd_enrich, metadata_args.ENRICH_HELP))
-    metadata_args.add_add_arguments(add("add", cmd_add, metadata_args.ADD_HELP))
-    metadata_args.add_import_arguments(add("import", cmd_import, metadata_args.IMPORT_HELP))
-    metadata_args.add_watch_arguments(add("watch", cmd_watch, metadata_args.WATCH_HELP))
+    enrich_args.add_enrich_arguments(add("enrich", cmd_enrich, enrich_args.ENRICH_HELP))
+    intake_args.add_add_arguments(add("add", cmd_add, intake_args.ADD_HELP))
+    intake_args.add_import_arguments(add("import", cmd_import, intake_args.IMPORT_HELP))
+    intake_args.add_watch_arguments(add("watch", cmd_watch, intake_args.WATCH_HELP))
     return parser
 
 
@@ -350,8 +351,9 @@ def help_text(parser: argparse.ArgumentParser) -> str:
 
 def settings_models() -> dict[str, type[SettingsModel]]:
     """The commands that have settings, and the model of each (its table in pyproject.toml)."""
+    from alignhub.intake.settings import WatchSettings
     from alignhub.links.settings import LinkSettings
-    from alignhub.metadata.settings import Settings, WatchSettings
+    from alignhub.sources.settings import Settings
 
     return {"links": LinkSettings, "enrich": Settings, "watch": WatchSettings}  # `add` reads enrich's too
 

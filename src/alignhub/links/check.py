@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 import aiohttp
 from yarl import URL
 
-from alignhub.httppolicy import RATE_LIMIT_STATUSES, RETRY_STATUSES, backoff_seconds, retry_after_seconds
 from alignhub.links.observation import OUT_OF_TIME, RATE_LIMITED, Observation
 from alignhub.links.settings import LinkSettings
+from alignhub.sources.httppolicy import RATE_LIMIT_STATUSES, RETRY_STATUSES, backoff_seconds, retry_after_seconds
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 # A host is paused as a whole only on a burst: when at least BURST of its last BURST_WINDOW answers

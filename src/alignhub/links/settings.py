@@ -13,7 +13,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from alignhub import __version__
 from alignhub.config import SettingsModel, setting_message
-from alignhub.httppolicy import USER_AGENT
 from alignhub.settingtypes import (
     Count,
     Duration,
@@ -28,6 +27,7 @@ from alignhub.settingtypes import (
     read_whole,
     validator_of,
 )
+from alignhub.sources.httppolicy import USER_AGENT
 from alignhub.suggest import did_you_mean
 
 

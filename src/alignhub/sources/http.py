@@ -22,9 +22,9 @@ from urllib.parse import urlsplit
 import requests
 import urllib3.exceptions
 
-from alignhub.httppolicy import RETRY_STATUSES, USER_AGENT, backoff_seconds, retry_after_seconds
-from alignhub.metadata.outcomes import SourceUnavailable
-from alignhub.metadata.settings import HttpSettings
+from alignhub.sources.httppolicy import RETRY_STATUSES, USER_AGENT, backoff_seconds, retry_after_seconds
+from alignhub.sources.outcomes import SourceUnavailable
+from alignhub.sources.settings import HttpSettings
 
 DROPPED = "the connection was dropped before an answer"
 

@@ -21,11 +21,11 @@ import arxiv
 import requests
 from lxml import etree
 
-from alignhub.metadata.http import FetchError, Session
 from alignhub.metadata.ids import split_arxiv
-from alignhub.metadata.outcomes import Failed, Fetched, NotFound, Outcome
 from alignhub.metadata.records import ArxivAuthor, ArxivRecord
-from alignhub.metadata.settings import Settings
+from alignhub.sources.http import FetchError, Session
+from alignhub.sources.outcomes import Failed, Fetched, NotFound, Outcome
+from alignhub.sources.settings import Settings
 
 NS = {
     "atom": "http://www.w3.org/2005/Atom",

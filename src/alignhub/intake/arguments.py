@@ -1,38 +1,18 @@
-"""The `enrich` and `add` command lines; kept apart from the clients so parsing imports no HTTP code."""
+"""The `add`, `import` and `watch` command lines; kept apart from the commands so parsing imports no HTTP code."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-from alignhub.metadata.settings import Settings, WatchSettings
-from alignhub.metadata.sources import SOURCES
+from alignhub.intake.settings import WatchSettings
 from alignhub.settingsdoc import settings_epilog
 
-ENRICH_HELP = ("Fetch arXiv, OpenReview, Semantic Scholar and GitHub metadata into the metadata/ cache "
-               "(the only command that asks those APIs).")
 ADD_HELP = "Create entries/<section>/<id>.yaml for an arXiv or OpenReview paper, ready for its summary."
 IMPORT_HELP = ("Create draft entries for the papers of an awesome-list markdown file or a BibTeX file, "
                "skipping those already in the catalog.")
 WATCH_HELP = ("Ask arXiv for new submissions since the last run, rank them by relevance to the catalog and write "
               "a triage report.")
-
-
-ENRICH_EPILOG = (
-    "Records are written to metadata/<source>/ after every batch; an interrupted run resumes where it stopped. "
-    "A run that changed a record writes the day to metadata/refreshed.json (the README's \"last refreshed\"). "
-    "A host that cannot be reached (no network) ends that source's run at once; other failures are retried. "
-    "Credentials: OPENREVIEW_USERNAME and OPENREVIEW_PASSWORD (or OPENREVIEW_TOKEN), S2_API_KEY, GITHUB_TOKEN."
-)
-
-
-def add_enrich_arguments(p: argparse.ArgumentParser) -> None:
-    p.formatter_class = argparse.RawDescriptionHelpFormatter
-    p.epilog = settings_epilog(Settings, ENRICH_EPILOG)
-    p.add_argument("ids", nargs="*", metavar="ID", help="entry ids, arXiv ids or OpenReview ids (default: every entry)")
-    p.add_argument("--refresh", action="store_true", help="ask again for papers already in the cache")
-    p.add_argument("--source", action="append", choices=SOURCES, metavar="{" + ",".join(SOURCES) + "}",
-                   help="ask only this source (repeatable; default: all of them)")
 
 
 def add_add_arguments(p: argparse.ArgumentParser) -> None:

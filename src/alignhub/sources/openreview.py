@@ -17,10 +17,10 @@ import requests
 from pydantic import ValidationError
 
 from alignhub.metadata import venues
-from alignhub.metadata.http import FetchError, Session, json_body, short_url
-from alignhub.metadata.outcomes import Failed, Fetched, NotFound, Outcome, SourceUnavailable
 from alignhub.metadata.records import OpenReviewRecord
-from alignhub.metadata.settings import Settings
+from alignhub.sources.http import FetchError, Session, json_body, short_url
+from alignhub.sources.outcomes import Failed, Fetched, NotFound, Outcome, SourceUnavailable
+from alignhub.sources.settings import Settings
 
 SITE = "https://openreview.net"
 CREDENTIALS_HINT = "set OPENREVIEW_USERNAME and OPENREVIEW_PASSWORD, or OPENREVIEW_TOKEN"

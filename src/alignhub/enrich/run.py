@@ -17,17 +17,17 @@ from pathlib import Path
 from typing import Protocol
 
 from alignhub.catalog import Catalog, CatalogEntry, file_order
-from alignhub.metadata.arxiv import ArxivSource
-from alignhub.metadata.github import GitHubSource
-from alignhub.metadata.http import FetchError, HostUnreachable
 from alignhub.metadata.ids import entry_keys, openreview_id, split_arxiv
-from alignhub.metadata.openreview import OpenReviewSource
-from alignhub.metadata.outcomes import Failed, Fetched, NotFound, Outcome, Source, SourceUnavailable
 from alignhub.metadata.records import Missing
-from alignhub.metadata.s2 import S2Source
-from alignhub.metadata.settings import Settings
-from alignhub.metadata.sources import SOURCES
 from alignhub.metadata.store import Store
+from alignhub.sources.arxiv import ArxivSource
+from alignhub.sources.github import GitHubSource
+from alignhub.sources.http import FetchError, HostUnreachable
+from alignhub.sources.names import SOURCES
+from alignhub.sources.openreview import OpenReviewSource
+from alignhub.sources.outcomes import Failed, Fetched, NotFound, Outcome, Source, SourceUnavailable
+from alignhub.sources.s2 import S2Source
+from alignhub.sources.settings import Settings
 from alignhub.suggest import did_you_mean
 
 # A source is given up for the run after this many batches in a row failed entirely (network gone).

@@ -14,14 +14,14 @@ from typing import Annotated
 from pydantic import Field
 
 from alignhub.config import SettingsModel, read_settings
-from alignhub.settingtypes import Count, Duration, Fraction, Names, Positive, PositiveDuration, Text, Url, whole
+from alignhub.settingtypes import Count, Duration, PositiveDuration, Url, whole
 
 ARXIV_MAX_BATCH = 100  # ids per arXiv request: long id lists are where arXiv starts to misbehave
 S2_MAX_BATCH = 500  # Semantic Scholar's documented limit for /paper/batch
 
 
 class HttpSettings(SettingsModel):
-    """What every metadata client's HTTP session needs (`alignhub.metadata.http.Session`)."""
+    """What every metadata client's HTTP session needs (`alignhub.sources.http.Session`)."""
 
     timeout: PositiveDuration = Field(30.0, description="time for connecting and for each read",
                                       json_schema_extra={"env": "ALIGNHUB_HTTP_TIMEOUT"})
@@ -53,23 +53,6 @@ class Settings(HttpSettings):
         S2_MAX_BATCH, description=f"ids per Semantic Scholar request (at most {S2_MAX_BATCH})")
     s2_delay: Duration = Field(1.0, description="least time between two Semantic Scholar requests (the keyed rate)")
     github_api: Url = Field("https://api.github.com", description="GitHub's REST API")
-
-
-class WatchSettings(SettingsModel):
-    """``alignhub watch``: what arXiv is asked for and what the report keeps (arXiv is asked as `enrich` says)."""
-
-    section = "watch"
-    env_prefix = "ALIGNHUB_WATCH_"
-
-    categories: Names = Field(("cs.CL", "cs.LG", "cs.AI", "cs.CR"), description="arXiv categories asked for")
-    days: Positive = Field(7, description="how far back the first run looks (later runs start where the last ended)")
-    max_results: Positive = Field(10000, description="submissions asked for at most in one run")
-    page_size: Positive = Field(500, description="results per listing request (paced like alignhub enrich's)")
-    top: Positive = Field(50, description="papers in the report at most")
-    min_score: Fraction = Field(0.1, description="relevance below which a paper is left out of the report")
-    state: Text = Field("metadata/watch.json", description="where the last run ended (committed)")
-    report: Text = Field("watch-report.md", description="where the report is written ('-': standard output)",
-                         json_schema_extra={"option": "--output"})
 
 
 def load_settings(root: Path) -> Settings:

@@ -24,13 +24,14 @@ from alignhub import fsutil, pipeline, similarity
 from alignhub.catalog import Catalog
 from alignhub.config import ConfigError, read_settings
 from alignhub.errors import UsageError
-from alignhub.metadata.add import already_listed, listed
-from alignhub.metadata.arxiv import ArxivSource
-from alignhub.metadata.http import FetchError
-from alignhub.metadata.outcomes import SourceUnavailable
+from alignhub.intake.add import already_listed, listed
+from alignhub.intake.settings import WatchSettings
 from alignhub.metadata.records import ArxivRecord
-from alignhub.metadata.settings import WatchSettings, load_settings
 from alignhub.resources import templates_dir
+from alignhub.sources.arxiv import ArxivSource
+from alignhub.sources.http import FetchError
+from alignhub.sources.outcomes import SourceUnavailable
+from alignhub.sources.settings import load_settings
 from alignhub.templating import make_environment
 
 TEMPLATE = "watch-report.md.j2"

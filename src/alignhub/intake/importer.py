@@ -22,8 +22,7 @@ import yaml
 from alignhub import fsutil
 from alignhub.catalog import Catalog, normalized_title
 from alignhub.errors import UsageError
-from alignhub.loader import ENTRIES_DIR, ID_PATTERN
-from alignhub.metadata.add import (
+from alignhub.intake.add import (
     DEFAULT_TYPES,
     FALLBACK_TYPE,
     SCHEMA_COMMENT,
@@ -38,7 +37,7 @@ from alignhub.metadata.add import (
     slug,
     unique_id,
 )
-from alignhub.metadata.listparse import (
+from alignhub.intake.listparse import (
     InputError,
     Paper,
     Parsed,
@@ -48,6 +47,7 @@ from alignhub.metadata.listparse import (
     parse_markdown,
     read_text,
 )
+from alignhub.loader import ENTRIES_DIR, ID_PATTERN
 from alignhub.taxonomy import Taxonomy, TopicElsewhere
 
 

@@ -9,10 +9,10 @@ from typing import Any
 import requests
 from pydantic import ValidationError
 
-from alignhub.metadata.http import FetchError, Session, json_body, short_url
-from alignhub.metadata.outcomes import Failed, Fetched, NotFound, Outcome, SourceUnavailable
 from alignhub.metadata.records import GitHubRecord
-from alignhub.metadata.settings import Settings
+from alignhub.sources.http import FetchError, Session, json_body, short_url
+from alignhub.sources.outcomes import Failed, Fetched, NotFound, Outcome, SourceUnavailable
+from alignhub.sources.settings import Settings
 
 
 def to_record(key: str, repo: Mapping[str, Any]) -> GitHubRecord:

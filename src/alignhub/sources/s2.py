@@ -11,10 +11,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from alignhub.metadata.http import FetchError, Session, json_body
-from alignhub.metadata.outcomes import Failed, Fetched, NotFound, Outcome
 from alignhub.metadata.records import S2Record
-from alignhub.metadata.settings import Settings
+from alignhub.sources.http import FetchError, Session, json_body
+from alignhub.sources.outcomes import Failed, Fetched, NotFound, Outcome
+from alignhub.sources.settings import Settings
 
 FIELDS = "title,venue,year,citationCount,externalIds,references.externalIds"
 

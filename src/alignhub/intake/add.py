@@ -23,15 +23,15 @@ from alignhub import fsutil
 from alignhub.catalog import Catalog, normalized_title
 from alignhub.errors import UsageError
 from alignhub.loader import ENTRIES_DIR, ID_PATTERN, MAX_ENTRY_BYTES
-from alignhub.metadata.arxiv import ArxivSource
-from alignhub.metadata.http import HostUnreachable
 from alignhub.metadata.ids import openreview_id, split_arxiv
-from alignhub.metadata.openreview import OpenReviewSource
-from alignhub.metadata.outcomes import Failed, Fetched, NotFound, SourceUnavailable
 from alignhub.metadata.records import ArxivRecord, OpenReviewRecord
-from alignhub.metadata.settings import Settings
 from alignhub.metadata.store import Store
 from alignhub.problems import display_path
+from alignhub.sources.arxiv import ArxivSource
+from alignhub.sources.http import HostUnreachable
+from alignhub.sources.openreview import OpenReviewSource
+from alignhub.sources.outcomes import Failed, Fetched, NotFound, SourceUnavailable
+from alignhub.sources.settings import Settings
 from alignhub.suggest import did_you_mean
 from alignhub.taxonomy import TopicElsewhere
 from alignhub.yamlsafe import parse_document

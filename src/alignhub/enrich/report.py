@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from alignhub.metadata.enrich import Enrichment
-from alignhub.metadata.sources import SOURCES
+from alignhub.enrich.run import Enrichment
+from alignhub.sources.names import SOURCES
 
 COLUMNS = ("fetched", "unchanged", "not found", "failed", "skipped", "requests")
 

@@ -116,7 +116,7 @@ def test_audited_facts_are_fixed(catalog: LoadedCatalog) -> None:
 
 
 # Issue 23's figures, computed from the catalog. The floors are what the catalog holds now (2026-12-07:
-# 905 entries, 391 from 2025-07 on, 220 from 2026, newest 2026-08, 77 data sets); the issue's goals,
+# 921 entries, 391 from 2025-07 on, 220 from 2026, newest 2026-08, 79 data sets); the issue's goals,
 # still open, are in each comment. Raise a floor whenever the catalog passes it.
 GOAL_ENTRIES, FLOOR_ENTRIES = 1000, 900
 GOAL_SECTION, FLOOR_SECTION = 120, 80

@@ -280,7 +280,7 @@ def test_pages_load_nothing_from_another_host(built: tuple[Path, Path]) -> None:
 def test_nothing_is_generated_under_docs(built: tuple[Path, Path]) -> None:
     root, _ = built
     docs = sorted(p.relative_to(root / "docs").as_posix() for p in (root / "docs").rglob("*") if p.is_file())
-    assert docs == ["about.md", "contributing.md", "zh/about.md", "zh/contributing.md"]
+    assert docs == ["about.md", "cli.md", "contributing.md", "zh/about.md", "zh/contributing.md"]
 
 
 def test_render_site_is_deterministic(built: tuple[Path, Path]) -> None:

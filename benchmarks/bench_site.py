@@ -19,6 +19,8 @@ author pages per entry: the real catalog has ~5.5 authors per entry, most named 
 from __future__ import annotations
 
 import argparse
+import html
+import json
 import logging
 import os
 import shutil
@@ -55,7 +57,12 @@ def plain_material_project(root: Path, plain: Path) -> Path:
     site = render_site(load(root).catalog, templates_dir(root), options=SiteOptions())
     docs = plain / "docs"
     shutil.copytree(root / "docs", docs)
-    for src_uri, markdown in {**site.pages, **site.files}.items():
+    # The author, venue and year pages as pages of their own (the plugin writes them from a frame).
+    listed = {src: f"---\ntitle: {json.dumps(html.escape(page.title))}\nsearch:\n  exclude: true\n---\n{page.html}"
+              for src, page in site.listings.items()}
+    for src_uri, markdown in {**site.pages, **site.files, **listed}.items():
+        if src_uri in site.frame_pages:
+            continue
         path = docs / src_uri
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(site.fill_slots(markdown) if src_uri in site.pages else markdown, encoding="utf-8")
@@ -64,7 +71,7 @@ def plain_material_project(root: Path, plain: Path) -> Path:
     config["plugins"] = [p for p in config["plugins"] if p != "alignhub"]
     config["theme"]["custom_dir"] = str(templates_dir(root) / "site" / "theme")
     config["nav"] = site.nav["en"] + config.get("nav", [])
-    config["not_in_nav"] = "/papers/\n/zh/\n"
+    config["not_in_nav"] = "/papers/\n/authors/\n/venues/\n/years/\n/zh/\n"
     config["docs_dir"] = str(docs)
     config_file = plain / "mkdocs.yml"
     config_file.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")

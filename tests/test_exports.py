@@ -155,7 +155,7 @@ def test_atom_feed_is_well_formed_honest_and_links_the_site_as_feedparser_reads_
     assert bare.bozo == 0 and [e.link for e in bare.entries] == [i.entry.links.primary for i in newest[:2]]
     assert "links" not in bare.feed or bare.feed.links == []
     section = feedparser.parse(exports.to_atom(catalog, templates, "https://example.org/", 50, entry_url,
-                                               section="methods", feed_path="sections/methods/feed.xml",
+                                               section="methods", feed_path="feed-methods.xml",
                                                home_path="sections/methods/"))
     assert section.bozo == 0 and section.feed.id == "urn:alignhub:feed:methods"
     assert [e.id for e in section.entries] == [f"urn:alignhub:entry:{i.id}" for i in newest if i.section == "methods"]

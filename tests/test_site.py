@@ -534,25 +534,25 @@ def test_each_section_has_its_own_feed_linked_from_its_page_and_the_downloads(bu
     catalog = load(root).catalog
     for group in catalog.sections:
         section = group.section.id
-        feed = feedparser.parse(read(site, f"sections/{section}/feed.xml"))
+        feed = feedparser.parse(read(site, f"feed-{section}.xml"))
         assert feed.bozo == 0, (section, feed.get("bozo_exception"))
         expected = sorted((i for i in catalog.entries if i.section == section), key=listing_order)[:exports.FEED_SIZE]
         assert [e.id for e in feed.entries] == [f"urn:alignhub:entry:{i.id}" for i in expected]
         assert feed.feed.title == f"alignhub — newest work in {group.section.en}"
         assert f"The {len(expected)} most recently released" in feed.feed.subtitle
         links = {link.rel: link.href for link in feed.feed.links}
-        assert links == {"alternate": f"{SITE_URL}sections/{section}/", "self": f"{SITE_URL}sections/{section}/feed.xml"}
+        assert links == {"alternate": f"{SITE_URL}sections/{section}/", "self": f"{SITE_URL}feed-{section}.xml"}
         for entry, item in zip(feed.entries, expected, strict=True):
             links = {link.rel: link.href for link in entry.links}
             assert links == {"alternate": f"{SITE_URL}papers/{item.id}/", "related": item.entry.links.primary}
-        for prefix, own in (("", "feed.xml"), ("zh/", f"../../../sections/{section}/feed.xml")):
+        for prefix, up in (("", "../../"), ("zh/", "../../../")):
             heads = [attrs for tag, attrs in elements(head_of(read(site, f"{prefix}sections/{section}/index.html")))
                      if tag == "link" and attrs.get("type") == "application/atom+xml"]
-            up = "../../../" if prefix else "../../"
-            assert [a["href"] for a in heads] == [f"{up}feed.xml", own]  # the whole catalog's, then the section's
+            # the whole catalog's, then the section's: both at the root, where Material finds a sitemap.xml
+            assert [a["href"] for a in heads] == [f"{up}feed.xml", f"{up}feed-{section}.xml"]
             assert all(a["rel"] == "alternate" for a in heads)
     links = [attrs.get("href") for tag, attrs in elements(read(site, "downloads/index.html")) if tag == "a"]
-    assert {f"../sections/{g.section.id}/feed.xml" for g in catalog.sections} <= set(links)
+    assert {f"../feed-{g.section.id}.xml" for g in catalog.sections} <= set(links)
 
 
 def test_author_pages_join_the_spellings_of_one_person(built: tuple[Path, Path]) -> None:
@@ -569,6 +569,7 @@ def test_author_pages_join_the_spellings_of_one_person(built: tuple[Path, Path])
     ]
     finn = read(site, "authors/chelsea-finn/index.html")
     assert '<h1 id="title">Chelsea Finn</h1>' in finn and "Also written as: C. Finn" in finn
+    assert finn.count("<h1") == 1
     assert re.findall(r'<li id="([a-z0-9-]+)" class="ah-list__item">', finn) == ["dpo", PROBE_AUTHORS]  # newest first
     rafailov = read(site, "authors/rafael-rafailov/index.html")
     assert '<h1 id="title">Rafael Rafailov</h1>' in rafailov and "Also written as: RAFAËL rafailov" in rafailov
@@ -702,3 +703,18 @@ def test_the_authors_table_is_not_read_as_an_entry(built: tuple[Path, Path]) -> 
     root, _ = built
     assert (root / "entries" / "authors.yaml").is_file()
     assert load(root).problems == []
+
+
+def test_every_alternate_link_has_the_sitemap_material_fetches_beside_it(built: tuple[Path, Path]) -> None:
+    """Material fetches sitemap.xml beside each <link rel="alternate"> of a page (for its language
+    selector): a feed linked from a folder without one made the browser log a 404."""
+    import posixpath
+
+    _, site = built
+    for page in ("index.html", "sections/methods/index.html", "zh/sections/methods/index.html",
+                 "papers/dpo/index.html", "authors/chelsea-finn/index.html"):
+        for tag, attrs in elements(head_of(read(site, page))):
+            if tag == "link" and attrs.get("rel") == "alternate":
+                target = posixpath.normpath(posixpath.join(posixpath.dirname(page), attrs["href"] or ""))
+                folder = target if (attrs["href"] or "").endswith("/") else posixpath.dirname(target)
+                assert (site / folder / "sitemap.xml").is_file(), (page, attrs["href"])

@@ -38,8 +38,9 @@ def section_page(section: str) -> str:
 
 
 def section_feed(section: str) -> str:
-    """The Atom feed of one section, beside the section's page."""
-    return f"sections/{section}/{FEED}"
+    """The Atom feed of one section, at the site's root like feed.xml: Material fetches sitemap.xml
+    beside every <link rel="alternate"> of a page, and only the root has one."""
+    return f"feed-{section}.xml"
 
 
 def author_page(slug: str) -> str:

@@ -66,7 +66,7 @@ def base_url(make_site_root: Callable[..., Path], build_site: Callable[[Path], P
 @pytest.fixture(scope="module")
 def catalog_url(tmp_path_factory: pytest.TempPathFactory, build_site: Callable[[Path], Path]) -> Iterator[str]:
     """The site of the real catalog (entries/ of this repository), served on 127.0.0.1: search is
-    judged on the entries readers search, not on an eight-entry fixture."""
+    judged on the entries readers search, not on the small fixture."""
     root = tmp_path_factory.mktemp("real") / "cat"
     for part in ("entries", "templates", "docs"):
         shutil.copytree(REPO / part, root / part)
@@ -181,24 +181,24 @@ def test_topic_filter_narrows_the_list_and_the_url_keeps_it(visit: Visit) -> Non
     visit.open("all/")
     results = visit.page.locator(".ah-filter__results > li")
     count = visit.page.locator(".ah-filter__count")
-    count.filter(has_text="8 of 8 entries").wait_for()
-    assert results.count() == 8
+    count.filter(has_text="9 of 9 entries").wait_for()
+    assert results.count() == 9
     visit.page.select_option("select[name=topic]", "offline-preference-optimization")
-    count.filter(has_text="3 of 8 entries").wait_for()
+    count.filter(has_text="3 of 9 entries").wait_for()
     assert sorted(results.evaluate_all("items => items.map(li => li.dataset.id)")) == ["dpo", "kto", "odpo"]
     assert visit.page.url.endswith("/all/?topic=offline-preference-optimization")
     visit.page.fill("input[name=q]", "prospect")
-    count.filter(has_text="1 of 8 entries").wait_for()
+    count.filter(has_text="1 of 9 entries").wait_for()
     assert visit.page.url.endswith("/all/?topic=offline-preference-optimization&text=prospect")
     visit.page.reload(wait_until="networkidle")
-    count.filter(has_text="1 of 8 entries").wait_for()
+    count.filter(has_text="1 of 9 entries").wait_for()
     assert visit.page.input_value("select[name=topic]") == "offline-preference-optimization"
     assert visit.page.input_value("input[name=q]") == "prospect"
     assert results.evaluate_all("items => items.map(li => li.dataset.id)") == ["kto"]
     visit.shoot("all-entries-filtered")
     visit.page.evaluate("() => window.scrollTo(0, 0)")  # the header floats over a scrolled form
     visit.page.click("[data-clear]")
-    count.filter(has_text="8 of 8 entries").wait_for()
+    count.filter(has_text="9 of 9 entries").wait_for()
     assert visit.page.url.endswith("/all/")
     visit.assert_clean()
 
@@ -232,7 +232,7 @@ def test_title_holding_markup_shows_as_text_and_runs_nothing(visit: Visit) -> No
     assert visit.page.locator("article img[src=x], head img, b").count() == 0
     visit.shoot("markup-probe-page")
     visit.open("all/?text=probing")
-    visit.page.locator(".ah-filter__count", has_text="1 of 8 entries").wait_for()
+    visit.page.locator(".ah-filter__count", has_text="1 of 9 entries").wait_for()
     assert visit.page.inner_text(".ah-result__title") == PROBE_TITLE
     search(visit, "probing injection")
     results = visible_results(visit, 3)
@@ -244,7 +244,7 @@ def test_title_holding_markup_shows_as_text_and_runs_nothing(visit: Visit) -> No
 
 def test_home_and_stats_pages_render_cleanly(visit: Visit) -> None:
     visit.open("")
-    assert visit.page.locator(".ah-newest li").count() == 8
+    assert visit.page.locator(".ah-newest li").count() == 9
     visit.shoot("home")
     visit.open("stats/")
     assert visit.page.locator("svg.ah-svg").count() == 2
@@ -323,10 +323,10 @@ def test_switching_language_keeps_the_page_and_the_filters(reader: Visit) -> Non
 def test_sort_control_orders_the_list_and_the_url_keeps_it(visit: Visit) -> None:
     visit.open("all/")
     results = visit.page.locator(".ah-filter__results > li")
-    visit.page.locator(".ah-filter__count", has_text="8 of 8 entries").wait_for()
+    visit.page.locator(".ah-filter__count", has_text="9 of 9 entries").wait_for()
     visit.page.select_option("select[name=sort]", "title")
     titles = visit.page.locator(".ah-result__title").all_inner_texts()
-    assert titles == sorted(titles, key=str.casefold) and results.count() == 8
+    assert titles == sorted(titles, key=str.casefold) and results.count() == 9
     assert visit.page.url.endswith("/all/?sort=title")
     visit.page.evaluate("() => window.scrollTo(0, 0)")
     visit.page.focus("select[name=venue]")
@@ -351,3 +351,27 @@ def test_a_long_author_list_folds_so_the_summary_shows_on_a_phone(phone: Visit) 
     assert authors.evaluate("d => d.open") is True and last in authors.inner_text()
     phone.shoot("paper-phone")
     phone.assert_clean()
+
+
+def test_author_venue_and_year_links_lead_to_their_pages_cleanly(visit: Visit) -> None:
+    visit.open("papers/dpo/")
+    visit.page.click("a.ah-author >> text=Chelsea Finn")
+    visit.page.wait_for_url(re.compile(r"/authors/chelsea-finn/$"))
+    assert visit.page.locator("article h1").inner_text() == "Chelsea Finn"
+    assert visit.page.locator("li.ah-list__item").evaluate_all("items => items.map(li => li.id)") == [
+        "dpo", "author-names-probe"]
+    visit.page.click("li#dpo a.ah-list__title")
+    visit.page.wait_for_url(re.compile(r"/papers/dpo/$"))
+    visit.page.click("a.ah-paper__venue")
+    visit.page.wait_for_url(re.compile(r"/venues/neurips/#year-2023$"))
+    visit.shoot("venue-neurips")
+    visit.page.hover(".md-header__option .md-select")
+    visit.page.click("a.md-select__link[hreflang=zh]")
+    visit.page.wait_for_url(re.compile(r"/zh/venues/neurips/(#year-2023)?$"))  # the selector keeps the anchor
+    assert "本目录中发表于 NeurIPS 的 3 个条目" in visit.page.inner_text("article")
+    visit.open("zh/papers/kto/")
+    visit.page.click("a.ah-paper__year")
+    visit.page.wait_for_url(re.compile(r"/zh/years/2024/$"))
+    assert visit.page.locator("article h1").inner_text() == "2024 年发布的工作"
+    visit.open("sections/methods/")  # its own feed in <head> (no sitemap.xml fetched beside it in vain)
+    visit.assert_clean()

@@ -14,7 +14,7 @@ import pytest
 from bibtexparser.middlewares import LatexDecodingMiddleware
 
 from alignhub import exports
-from alignhub.catalog import Catalog
+from alignhub.catalog import Catalog, listing_order
 from alignhub.pipeline import load
 from alignhub.resources import templates_dir
 from alignhub.site.urls import entry_url
@@ -126,8 +126,40 @@ def test_atom_feed_lists_the_newest_additions_first(probe_root: Path) -> None:
     probe = entries[0]
     assert probe.find(f"{ATOM}title").text == "Probing <img src=x onerror=window.__xss=1> Injection in Catalog Titles"
     links = {link.get("rel"): link.get("href") for link in probe.findall(f"{ATOM}link")}
-    assert links == {"alternate": "https://example.org/xss-probe",
-                     "related": "https://example.org/alignhub/papers/xss-title-probe/"}
+    assert links == {"alternate": "https://example.org/alignhub/papers/xss-title-probe/",  # its page on the site
+                     "related": "https://example.org/xss-probe"}  # the paper
+
+
+def test_atom_feed_is_well_formed_honest_and_links_the_site_as_feedparser_reads_it(probe_root: Path) -> None:
+    import feedparser
+
+    catalog = catalog_of(probe_root)
+    templates = templates_dir(probe_root)
+    newest = sorted(catalog.entries, key=listing_order)
+    for size in (3, 50):
+        feed = feedparser.parse(exports.to_atom(catalog, templates, "https://example.org/alignhub/", size, entry_url))
+        assert feed.bozo == 0, feed.get("bozo_exception")
+        shown = newest[:size]
+        assert [e.id for e in feed.entries] == [f"urn:alignhub:entry:{i.id}" for i in shown]
+        assert feed.feed.title == "alignhub — newest work"
+        assert feed.feed.subtitle.startswith(f"The {len(shown)} most recently released works")  # no other count
+        assert {link.rel: link.href for link in feed.feed.links} == {
+            "alternate": "https://example.org/alignhub/", "self": "https://example.org/alignhub/feed.xml"}
+        for entry, item in zip(feed.entries, shown, strict=True):
+            assert entry.link == f"https://example.org/alignhub/papers/{item.id}/"  # the alternate link
+            assert [link.href for link in entry.links if link.rel == "related"] == [item.entry.links.primary]
+            assert entry.published.startswith(item.entry.release_month)
+            assert [a.name for a in entry.get("authors", [])] == list(item.entry.authors)
+    # Without the site's URL the paper is the item's only link, and the feed names no address of its own.
+    bare = feedparser.parse(exports.to_atom(catalog, templates, size=2))
+    assert bare.bozo == 0 and [e.link for e in bare.entries] == [i.entry.links.primary for i in newest[:2]]
+    assert "links" not in bare.feed or bare.feed.links == []
+    section = feedparser.parse(exports.to_atom(catalog, templates, "https://example.org/", 50, entry_url,
+                                               section="methods", feed_path="feed-methods.xml",
+                                               home_path="sections/methods/"))
+    assert section.bozo == 0 and section.feed.id == "urn:alignhub:feed:methods"
+    assert [e.id for e in section.entries] == [f"urn:alignhub:entry:{i.id}" for i in newest if i.section == "methods"]
+    assert section.feed.title == "alignhub — newest work in Methods"
 
 
 def test_export_command_writes_each_format(root: Path, cli: Callable[..., tuple[int, str]]) -> None:

@@ -126,7 +126,7 @@ def test_entry_pages_show_what_the_cache_adds(root: Path, api: FakeApis, cli) ->
     assert (bare_page, bare_all, bare_index) == dpo_page(False)
     assert cli("enrich", "--root", str(root))[0] == 0
     page, all_page, index = dpo_page(True)
-    assert '<span class="ah-paper__year" title="First version">2023-05</span>' in page
+    assert '<a class="ah-paper__year" href="../../years/2023/" title="First version">2023-05</a>' in page
     assert '<span class="ah-paper__citations">4.2k citations</span>' in page
     assert 'Code <span class="ah-stars">★ 2.9k</span></a>' in page
     assert '<details class="abstract ah-abstract">' in page

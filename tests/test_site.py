@@ -16,6 +16,7 @@ from mkdocs.exceptions import Abort
 from mkdocs.livereload import LiveReloadServer
 
 from alignhub import exports
+from alignhub.catalog import Catalog, CatalogEntry, listing_order
 from alignhub.metadata.lookup import lookup
 from alignhub.metadata.records import ArxivAuthor, ArxivRecord
 from alignhub.metadata.store import Store
@@ -23,6 +24,7 @@ from alignhub.pipeline import load
 from alignhub.resources import templates_dir
 from alignhub.site.pages import render_site
 from alignhub.site.urls import entry_url
+from conftest import FIXTURES
 
 PROBE_TITLE = "Probing <img src=x onerror=window.__xss=1> Injection in Catalog Titles"
 
@@ -90,8 +92,15 @@ def test_entry_page_shows_the_entry(built: tuple[Path, Path]) -> None:
     page = paper(site, "dpo")
     assert re.search(r'<h1 id="title" class="ah-paper__title"><span class="ah-paper__short">DPO</span>: '
                      r"Direct Preference Optimization: Your Language Model is Secretly a Reward Model</h1>", page)
-    assert "Rafael Rafailov, Archit Sharma, Eric Mitchell, Stefano Ermon, Christopher D. Manning, Chelsea Finn" in page
-    assert '<span class="ah-badge" title="Venue">NeurIPS 2023</span>' in page
+    authors = page[page.index('<p class="ah-paper__authors">'):]
+    authors = authors[:authors.index("</p>")]
+    assert re.findall(r'<a class="ah-author" href="../../authors/([a-z-]+)/">([^<]+)</a>', authors) == [
+        ("rafael-rafailov", "Rafael Rafailov"), ("archit-sharma", "Archit Sharma"), ("eric-mitchell", "Eric Mitchell"),
+        ("stefano-ermon", "Stefano Ermon"), ("christopher-d-manning", "Christopher D. Manning"),
+        ("chelsea-finn", "Chelsea Finn")]
+    assert ('<a class="ah-paper__venue" href="../../venues/neurips/#year-2023"><span class="ah-badge" title="Venue">'
+            'NeurIPS 2023</span></a>') in page
+    assert '<a class="ah-paper__year" href="../../years/2023/" title="First version">2023-05</a>' in page
     assert '<a class="md-button ah-link" href="https://arxiv.org/abs/2305.18290">arXiv</a>' in page
     assert '<a class="md-button ah-link" href="https://github.com/eric-mitchell/direct-preference-optimization">Code</a>' in page
     assert "Rewrites the KL-regularised RLHF objective" in page
@@ -289,6 +298,7 @@ def test_render_site_is_deterministic(built: tuple[Path, Path]) -> None:
     first = render_site(load(root).catalog, templates_dir(root))
     second = render_site(load(root).catalog, templates_dir(root))
     assert first.pages == second.pages and first.files == second.files and first.fragments == second.fragments
+    assert first.heads == second.heads
 
 
 def test_catalog_problems_stop_the_build_naming_the_file(
@@ -381,3 +391,346 @@ def test_jieba_says_nothing_on_a_build(first: str, tmp_path: Path) -> None:
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=False)
     assert run.returncode == 0, run.stderr
     assert run.stderr == ""
+
+
+# --- Citation data, feeds, author, venue and year pages (issue 22) ---
+
+SITE_URL = "https://alignhub.github.io/alignhub/"
+PROBE_AUTHORS = "author-names-probe"  # tests/fixtures/site/entries/methods/: names spelled every way
+
+
+def page_path(entry_id: str, lang: str) -> str:
+    return f"{'zh/' if lang == 'zh' else ''}papers/{entry_id}/index.html"
+
+
+def head_of(html: str) -> str:
+    return html.split("</head>", 1)[0]
+
+
+def metas(html: str, attribute: str = "name") -> list[tuple[str, str]]:
+    """(name or property, content) of each <meta> of the page's head, in order, unescaped."""
+    return [(attrs[attribute] or "", attrs.get("content") or "") for tag, attrs in elements(head_of(html))
+            if tag == "meta" and attrs.get(attribute)]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_entry_page_carries_highwire_citation_tags(built: tuple[Path, Path], lang: str) -> None:
+    root, site = built
+    catalog = load(root).catalog
+    for item in catalog.entries:
+        e = item.entry
+        tags = [(name, content) for name, content in metas(read(site, page_path(item.id, lang)))
+                if name.startswith("citation_")]
+        values: dict[str, list[str]] = {}
+        for name, content in tags:
+            values.setdefault(name, []).append(content)
+        assert values["citation_title"] == [e.title], item.id  # the probe's markup comes back as text
+        assert values.get("citation_author", []) == list(e.authors), item.id  # one each, in paper order
+        assert values["citation_publication_date"] == [e.release_month.replace("-", "/")], item.id
+        kind = catalog.taxonomy.venues[e.venue.name].kind if e.venue else None
+        conference = values.get("citation_conference_title")
+        journal = values.get("citation_journal_title")
+        assert (conference is not None) == (kind in ("conference", "workshop")), item.id
+        assert (journal is not None) == (kind == "journal"), item.id
+        assert values.get("citation_arxiv_id") == ([e.links.arxiv] if e.links.arxiv else None), item.id
+        assert values.get("citation_pdf_url") == ([f"https://arxiv.org/pdf/{e.links.arxiv}"] if e.links.arxiv
+                                                  else None), item.id
+        assert values.get("citation_doi") == ([e.links.doi] if e.links.doi else None), item.id
+    dpo = dict(metas(read(site, page_path("dpo", lang))))
+    assert dpo["citation_conference_title"] == "NeurIPS" and dpo["citation_publication_date"] == "2023/05"
+    probe = dict(metas(read(site, page_path(PROBE_AUTHORS, lang))))
+    assert probe["citation_conference_title"] == "NeurIPS Workshop (SoLaR)"
+    assert probe["citation_doi"] == "10.1234/alignhub.probe.2020"
+
+
+def test_citation_venue_follows_the_venue_kind(built: tuple[Path, Path]) -> None:
+    from alignhub.models import Venue
+    from alignhub.site.scholar import citation_tags
+
+    root, _ = built
+    catalog = load(root).catalog
+    kto = catalog.by_id["kto"]
+
+    def venue_tags(name: str) -> list[tuple[str, str]]:
+        entry = kto.entry.model_copy(update={"venue": Venue(name=name, year=2024)})
+        tags = citation_tags(CatalogEntry(kto.id, kto.section, kto.path, entry), catalog.taxonomy)
+        return [(k, v) for k, v in tags if k in ("citation_conference_title", "citation_journal_title")]
+
+    assert venue_tags("ICML") == [("citation_conference_title", "ICML")]
+    assert venue_tags("TMLR") == [("citation_journal_title", "TMLR")]
+    assert venue_tags("arXiv") == []  # a preprint server is no venue
+
+
+def test_head_values_are_escaped_and_json_ld_is_safe_inside_script(built: tuple[Path, Path]) -> None:
+    _, site = built
+    for lang in ("en", "zh"):
+        head = head_of(read(site, page_path("xss-title-probe", lang)))
+        assert "<img src=x" not in head and "<script>window.__xss" not in head and "<b>XSS</b>" not in head
+        script = re.findall(r'<script type="application/ld\+json">(.*?)</script>', head, flags=re.S)
+        assert len(script) == 1
+        assert not set("<>&") & set(script[0])  # written \u003c, \u003e, \u0026
+        data = json.loads(script[0])
+        assert data["name"] == PROBE_TITLE and data["author"][0]["name"] == "Ada <script>window.__xss=2</script> Lovelace"
+        assert dict(metas(head, "property"))["og:title"] == f"<b>XSS</b>: {PROBE_TITLE}"
+
+
+def test_json_ld_and_open_graph_as_extruct_reads_them(built: tuple[Path, Path]) -> None:
+    import extruct
+
+    root, site = built
+    catalog = load(root).catalog
+    for item in catalog.entries:
+        for lang in ("en", "zh"):
+            url = SITE_URL + page_path(item.id, lang).removesuffix("index.html")
+            found = extruct.extract(read(site, page_path(item.id, lang)), base_url=url,
+                                    syntaxes=["json-ld", "opengraph"], uniform=True)
+            (data,) = found["json-ld"]
+            e = item.entry
+            assert data["@type"] == ("Dataset" if e.type == "dataset" else "ScholarlyArticle"), item.id
+            assert data["name"] == e.title and data["url"] == url and data["datePublished"] == e.release_month
+            people = data["creator" if e.type == "dataset" else "author"] if e.authors else []
+            assert [p["name"] for p in people] == list(e.authors), item.id
+            assert all(p["url"].startswith(SITE_URL + ("zh/" if lang == "zh" else "") + "authors/") for p in people)
+            (og,) = found["opengraph"]
+            assert og["og:title"] == (f"{e.short_name}: {e.title}" if e.short_name and not
+                                      e.title.casefold().startswith(e.short_name.casefold()) else e.title)
+            assert og["og:url"] == url and og["@type"] == "article"  # extruct's uniform form of og:type
+            summary = e.summary.zh if lang == "zh" and e.summary.zh else e.summary.en
+            assert og["og:description"] == summary
+            card = dict(metas(read(site, page_path(item.id, lang))))
+            assert card["twitter:card"] == "summary" and card["twitter:title"] == og["og:title"]
+    dpo = extruct.extract(read(site, page_path("dpo", "en")), syntaxes=["json-ld"])["json-ld"][0]
+    assert dpo["identifier"] == [{"@type": "PropertyValue", "propertyID": "arXiv", "value": "2305.18290"}]
+    assert dpo["isPartOf"] == {"@type": "CreativeWork", "name": "NeurIPS"}
+
+
+def test_every_page_names_its_canonical_address(built: tuple[Path, Path]) -> None:
+    _, site = built
+    for page in ("papers/dpo/index.html", "zh/papers/dpo/index.html", "authors/chelsea-finn/index.html",
+                 "zh/venues/neurips/index.html", "years/2023/index.html"):
+        canonical = [attrs["href"] for tag, attrs in elements(head_of(read(site, page)))
+                     if tag == "link" and attrs.get("rel") == "canonical"]
+        assert canonical == [SITE_URL + page.removesuffix("index.html")], page
+
+
+def test_without_a_site_url_the_head_names_no_address(built: tuple[Path, Path]) -> None:
+    from alignhub.site.pages import SiteOptions
+
+    root, _ = built
+    site = render_site(load(root).catalog, templates_dir(root), options=SiteOptions(site_url=None))
+    head = site.heads["papers/dpo.md"]
+    assert 'property="og:url"' not in head and '"url":' not in head and '"@id"' not in head
+    assert 'name="citation_title"' in head
+
+
+def test_each_section_has_its_own_feed_linked_from_its_page_and_the_downloads(built: tuple[Path, Path]) -> None:
+    import feedparser
+
+    root, site = built
+    catalog = load(root).catalog
+    for group in catalog.sections:
+        section = group.section.id
+        feed = feedparser.parse(read(site, f"feed-{section}.xml"))
+        assert feed.bozo == 0, (section, feed.get("bozo_exception"))
+        expected = sorted((i for i in catalog.entries if i.section == section), key=listing_order)[:exports.FEED_SIZE]
+        assert [e.id for e in feed.entries] == [f"urn:alignhub:entry:{i.id}" for i in expected]
+        assert feed.feed.title == f"alignhub — newest work in {group.section.en}"
+        assert f"The {len(expected)} most recently released" in feed.feed.subtitle
+        links = {link.rel: link.href for link in feed.feed.links}
+        assert links == {"alternate": f"{SITE_URL}sections/{section}/", "self": f"{SITE_URL}feed-{section}.xml"}
+        for entry, item in zip(feed.entries, expected, strict=True):
+            links = {link.rel: link.href for link in entry.links}
+            assert links == {"alternate": f"{SITE_URL}papers/{item.id}/", "related": item.entry.links.primary}
+        for prefix, up in (("", "../../"), ("zh/", "../../../")):
+            heads = [attrs for tag, attrs in elements(head_of(read(site, f"{prefix}sections/{section}/index.html")))
+                     if tag == "link" and attrs.get("type") == "application/atom+xml"]
+            # the whole catalog's, then the section's: both at the root, where Material finds a sitemap.xml
+            assert [a["href"] for a in heads] == [f"{up}feed.xml", f"{up}feed-{section}.xml"]
+            assert all(a["rel"] == "alternate" for a in heads)
+    links = [attrs.get("href") for tag, attrs in elements(read(site, "downloads/index.html")) if tag == "a"]
+    assert {f"../feed-{g.section.id}.xml" for g in catalog.sections} <= set(links)
+
+
+def test_author_pages_join_the_spellings_of_one_person(built: tuple[Path, Path]) -> None:
+    _, site = built
+    probe = paper(site, PROBE_AUTHORS)
+    links = re.findall(r'<a class="ah-author" href="../../authors/([^/"]+)/">([^<]+)</a>', probe)
+    assert links == [
+        ("chelsea-finn", "C. Finn"),  # the one full name with these initials
+        ("rafael-rafailov", "RAFAËL rafailov"),  # accents and case
+        ("e-mitchell", "E. Mitchell"),  # Eric or Emma: stays apart
+        ("emma-mitchell", "Emma Mitchell"),
+        ("dan-jurafsky", "Daniel Jurafsky"),  # entries/authors.yaml: an alias
+        ("w-xu", "W. Xu"),  # entries/authors.yaml: kept apart from Winnie Xu
+    ]
+    finn = read(site, "authors/chelsea-finn/index.html")
+    assert '<h1 id="title">Chelsea Finn</h1>' in finn and "Also written as: C. Finn" in finn
+    assert finn.count("<h1") == 1
+    assert re.findall(r'<li id="([a-z0-9-]+)" class="ah-list__item">', finn) == ["dpo", PROBE_AUTHORS]  # newest first
+    rafailov = read(site, "authors/rafael-rafailov/index.html")
+    assert '<h1 id="title">Rafael Rafailov</h1>' in rafailov and "Also written as: RAFAËL rafailov" in rafailov
+    jurafsky = read(site, "zh/authors/dan-jurafsky/index.html")
+    assert '<h1 id="title">Dan Jurafsky</h1>' in jurafsky and "其他写法: Daniel Jurafsky" in jurafsky
+    assert re.findall(r'<li id="([a-z0-9-]+)"', jurafsky) == ["kto", PROBE_AUTHORS]
+    assert re.findall(r'<li id="([a-z0-9-]+)"', read(site, "authors/winnie-xu/index.html")) == ["kto"]
+    assert "Ada &lt;script&gt;window.__xss=2&lt;/script&gt; Lovelace" in read(
+        site, "authors/ada-script-window-xss-2-script-lovelace/index.html")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_author_venue_and_year_link_lands_on_a_page_listing_the_entry(built: tuple[Path, Path], lang: str) -> None:
+    root, site = built
+    catalog = load(root).catalog
+    for item in catalog.entries:
+        page = paper(site, item.id, lang)
+        hrefs = re.findall(r'<a class="ah-(?:author|paper__venue|paper__year)" href="([^"]+)"', page)
+        assert len(hrefs) == len(item.entry.authors) + (2 if item.entry.venue else 1), item.id
+        for href in hrefs:
+            target, _, anchor = href.partition("#")
+            listing = read(site, str(Path(page_path(item.id, lang)).parent / target / "index.html"))
+            assert f'<li id="{item.id}" class="ah-list__item">' in listing, (item.id, href)
+            if anchor:  # the venue page's group of the entry's year holds it
+                group = listing[listing.index(f'<h2 id="{anchor}">'):]
+                assert f'<li id="{item.id}"' in group[:group.find("<h2", 4) if "<h2" in group[4:] else None]
+
+
+def test_venue_pages_group_by_year_and_year_pages_by_section(built: tuple[Path, Path]) -> None:
+    _, site = built
+    neurips = read(site, "venues/neurips/index.html")
+    assert re.findall(r'<h2 id="(year-\d+)">', neurips) == ["year-2023", "year-2020"]  # newest year first
+    assert re.findall(r'<li id="([a-z0-9-]+)"', neurips) == ["leace", "dpo", PROBE_AUTHORS]
+    assert "Entries at NeurIPS in this catalog: 3, by year." in neurips
+    year = read(site, "zh/years/2024/index.html")
+    assert '<h1 id="title">2024 年发布的工作</h1>' in year
+    assert re.findall(r'<h2 id="(section-[a-z]+)">', year) == ["section-methods", "section-safety"]
+    assert re.findall(r'<li id="([a-z0-9-]+)"', year) == ["odpo", "kto", "xss-title-probe"]
+    assert not (site / "venues" / "tmlr").exists()  # a page only for venues some entry names
+
+
+def test_author_venue_and_year_pages_stay_out_of_nav_and_search(built: tuple[Path, Path]) -> None:
+    _, site = built
+    english = json.loads(read(site, "search/search_index.json"))
+    assert not any(d["location"].startswith(("authors/", "venues/", "years/")) for d in english["docs"])
+    nav = read(site, "index.html")
+    nav = nav[nav.index("md-sidebar--primary"):nav.index("md-sidebar--secondary")]
+    assert "authors/" not in nav and "venues/" not in nav and "years/" not in nav
+    sidebar = read(site, "authors/chelsea-finn/index.html")
+    entry = read(site, "papers/dpo/index.html")
+    cut = slice(None)
+    assert (sidebar[sidebar.index("md-sidebar--primary"):sidebar.index("md-sidebar--secondary")][cut]
+            == entry[entry.index("md-sidebar--primary"):entry.index("md-sidebar--secondary")][cut])
+
+
+def test_the_same_entries_build_a_byte_identical_site(built: tuple[Path, Path], tmp_path: Path) -> None:
+    """Two `mkdocs build` runs, each a process of its own as on CI (within one process, jieba's
+    dictionary and Material's plugins keep state from an earlier build). SOURCE_DATE_EPOCH fixes the
+    sitemap's dates, the one thing a build takes from the clock."""
+    import os
+    import subprocess
+    import sys
+
+    root, _ = built
+    sites = []
+    for name in ("first", "second"):
+        copy = tmp_path / name / "cat"
+        shutil.copytree(root, copy, ignore=shutil.ignore_patterns(".alignhub-cache"))
+        env = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600", "NO_MKDOCS_2_WARNING": "1"}
+        run = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(copy / "mkdocs.yml"),
+                              "-d", str(tmp_path / name / "site")], capture_output=True, text=True, env=env,
+                             timeout=600, check=False)
+        assert run.returncode == 0, run.stderr
+        sites.append({p.relative_to(tmp_path / name / "site").as_posix(): p.read_bytes()
+                      for p in sorted((tmp_path / name / "site").rglob("*")) if p.is_file()})
+    first, second = sites
+    assert sorted(first) == sorted(second)
+    assert [name for name in first if first[name] != second[name]] == []
+
+
+def _catalog_with_authors(built: tuple[Path, Path], *author_lists: list[str]) -> Catalog:
+    """The fixture catalog's taxonomy with one made-up entry per author list."""
+    root, _ = built
+    catalog = load(root).catalog
+    kto = catalog.by_id["kto"]
+    entries = [CatalogEntry(f"e{n}", kto.section, kto.path, kto.entry.model_copy(update={"authors": authors}))
+               for n, authors in enumerate(author_lists)]
+    return Catalog(catalog.taxonomy, entries)
+
+
+def test_one_rule_matches_names_and_initials_only_when_unambiguous(built: tuple[Path, Path]) -> None:
+    from alignhub.site.people import name_key, people_of
+
+    assert name_key("Rémi Munos") == name_key("REMI  munos") == ("remi", "munos")
+    assert name_key("Jean-Baptiste O'Brien") == name_key("Jean Baptiste OBrien")
+    assert name_key("Łukasz Kaiser") == ("lukasz", "kaiser")
+    people = people_of(_catalog_with_authors(built, ["John Schulman", "J. Schulman", "C. D. Manning"],
+                                             ["Christopher D. Manning", "Y. Wu", "Yi Wu", "Yu Wu"]))
+    slugs = {spelling: person.slug for spelling, person in people.by_spelling.items()}
+    assert slugs["J. Schulman"] == slugs["John Schulman"] == "john-schulman"
+    assert slugs["C. D. Manning"] == "christopher-d-manning"
+    assert slugs["Y. Wu"] == "y-wu"  # Yi or Yu: left as it is written
+    assert people.by_spelling["J. Schulman"].name == "John Schulman"
+    assert people.by_spelling["John Schulman"].entries == ("e0",)  # once, though named twice
+
+
+def test_author_slugs_are_deterministic_and_collision_free(monkeypatch: pytest.MonkeyPatch) -> None:
+    from alignhub.site import urls
+
+    assert urls.slug(("zoe", "kravitz", "李")) == urls.slug(("zoe", "kravitz", "李"))
+    assert urls.slug(("张三",)) != urls.slug(("李四",)) and urls.slug(("张三",)).startswith("n-")
+    monkeypatch.setattr(urls, "slug", lambda key: "same")
+    assert urls.unique_slugs([("b",), ("a",), ("c",)]) == {("a",): "same", ("b",): "same-2", ("c",): "same-3"}
+
+
+def test_a_broken_authors_table_is_named(built: tuple[Path, Path], tmp_path: Path) -> None:
+    from alignhub.site.people import people_of, read_aliases
+
+    table = tmp_path / "entries" / "authors.yaml"
+    table.parent.mkdir()
+    assert read_aliases(tmp_path) == {}
+    table.write_text("- just a list\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"entries/authors.yaml: write one `Name: \[other spelling, …\]`"):
+        read_aliases(tmp_path)
+    table.write_text("Ann Lee: [A. Lee]\nAnna Lee: [A. Lee]\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"'A\. Lee' is listed for two people"):
+        people_of(_catalog_with_authors(built), read_aliases(tmp_path))
+
+
+def test_the_authors_table_is_not_read_as_an_entry(built: tuple[Path, Path]) -> None:
+    root, _ = built
+    assert (root / "entries" / "authors.yaml").is_file()
+    assert load(root).problems == []
+
+
+def test_every_alternate_link_has_the_sitemap_material_fetches_beside_it(built: tuple[Path, Path]) -> None:
+    """Material fetches sitemap.xml beside each <link rel="alternate"> of a page (for its language
+    selector): a feed linked from a folder without one made the browser log a 404."""
+    import posixpath
+
+    _, site = built
+    for page in ("index.html", "sections/methods/index.html", "zh/sections/methods/index.html",
+                 "papers/dpo/index.html", "authors/chelsea-finn/index.html"):
+        for tag, attrs in elements(head_of(read(site, page))):
+            if tag == "link" and attrs.get("rel") == "alternate":
+                target = posixpath.normpath(posixpath.join(posixpath.dirname(page), attrs["href"] or ""))
+                folder = target if (attrs["href"] or "").endswith("/") else posixpath.dirname(target)
+                assert (site / folder / "sitemap.xml").is_file(), (page, attrs["href"])
+
+
+def test_a_data_set_page_describes_a_dataset_as_extruct_reads_it(
+        make_site_root: Callable[..., Path], build_site: Callable[[Path], Path]) -> None:
+    """A data set's JSON-LD is a schema.org Dataset with its licence, download places, size and languages
+    (a site of its own: the shared fixture catalog holds no entry of type dataset)."""
+    import extruct
+
+    root = make_site_root()
+    shutil.copy(FIXTURES / "scholar" / "hh-rlhf.yaml", root / "entries" / "datasets" / "hh-rlhf.yaml")
+    site = build_site(root)
+    hh = extruct.extract(read(site, page_path("hh-rlhf", "en")), syntaxes=["json-ld"])["json-ld"][0]
+    assert hh["@type"] == "Dataset"
+    assert hh["license"] == "https://spdx.org/licenses/MIT.html"
+    assert hh["distribution"] == [
+        {"@type": "DataDownload", "contentUrl": "https://huggingface.co/datasets/Anthropic/hh-rlhf"},
+        {"@type": "DataDownload", "contentUrl": "https://github.com/anthropics/hh-rlhf"}]
+    assert hh["variableMeasured"] == "169352 comparisons" and hh["inLanguage"] == ["en"]
+    assert hh["citation"] == ["https://arxiv.org/abs/2204.05862"]
+    assert [p["name"] for p in hh["creator"]][:3] == ["Yuntao Bai", "Andy Jones", "Kamal Ndousse"]

@@ -170,18 +170,24 @@ def newest(catalog: Catalog, size: int) -> list[CatalogEntry]:
 
 
 def to_atom(catalog: Catalog, templates: Path, site_url: str | None = None, size: int = FEED_SIZE,
-            entry_page: Callable[[CatalogEntry], str] | None = None) -> str:
-    """An Atom feed of the newest additions; entry pages are linked when the site's URL is known
-    (`entry_page` gives an entry's page relative to it: the site's layout, alignhub.site.urls.entry_url)."""
-    items = newest(catalog, size)
+            entry_page: Callable[[CatalogEntry], str] | None = None, section: str | None = None,
+            feed_path: str = "feed.xml", home_path: str = "") -> str:
+    """An Atom feed of the `size` newest works (`newest`), or of one section's with `section`.
+
+    When the site's URL is known, each item links the entry's page on the site as its alternate
+    (`entry_page` gives it relative to the site: the site's layout, alignhub.site.urls.entry_url)
+    and the paper as related; the feed names itself at `feed_path` and its page (the home page, or
+    the section's) at `home_path`, both relative to the site. Without it, the paper is the alternate."""
+    items = [item for item in sorted(catalog.entries, key=listing_order) if section in (None, item.section)][:size]
     base = (site_url.rstrip("/") + "/") if site_url else None
     pages = {item.id: base + entry_page(item) for item in items} if base and entry_page else {}
     # The feed changed when its latest item was added; each item is dated by its release month.
     updated = max(item.entry.added for item in items).isoformat() if items else "1970-01-01"
     template = make_environment(templates, html=True).get_template("export/feed.atom.j2")
-    return template.render(items=items, taxonomy=catalog.taxonomy, site_url=base, pages=pages, updated=updated)
-
-
+    return template.render(items=items, taxonomy=catalog.taxonomy, site_url=base, pages=pages, updated=updated,
+                           section=catalog.taxonomy.section_by_id[section] if section else None,
+                           feed_url=base + feed_path if base else None,
+                           home_url=base + home_path if base else None)
 
 
 def export(name: str, catalog: Catalog, templates: Path, site_url: str | None = None,

@@ -18,6 +18,8 @@ from alignhub.taxonomy import TAXONOMY_FILE
 from alignhub.yamlsafe import SourceMap, parse_document, source_map
 
 ENTRIES_DIR = "entries"
+# Spellings of authors' names that name one person (read by the site: alignhub.site.people).
+AUTHORS_FILE = "authors.yaml"
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 # The largest entry file read: real ones are 1-2 KB; this keeps a runaway file from filling memory.
 MAX_ENTRY_BYTES = 256 * 1024
@@ -59,7 +61,7 @@ class SourceFile:
 
 
 def entry_paths(root: Path) -> list[str]:
-    """Every file under entries/ except the taxonomy, relative to the root with forward slashes.
+    """Every file under entries/ except the taxonomy and the authors' table, relative to the root with forward slashes.
 
     Hidden files are skipped (editor backups, .DS_Store) unless they look like entries, and a
     symlinked folder is listed with a trailing slash instead of being walked: both are reported
@@ -74,7 +76,7 @@ def entry_paths(root: Path) -> list[str]:
         found.extend(f"{relative_dir}/{d}/" for d in sorted(linked))
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in linked)
         for name in sorted(filenames):
-            if dirpath == base and name == TAXONOMY_FILE:
+            if dirpath == base and name in (TAXONOMY_FILE, AUTHORS_FILE):
                 continue
             if name.startswith(".") and not name.endswith((".yaml", ".yml")):
                 continue

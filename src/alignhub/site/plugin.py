@@ -14,9 +14,12 @@ Events, each with one job:
 - on_page_markdown: give each page its language and its counterpart in the other language.
 - on_page_content: put the HTML kept for each page's slots in place (see alignhub.site.pages).
 - on_page_context: Chinese pages get the Chinese nav and site name; generated pages' tags stay out
-             of the search index.
-- on_post_build: split the search index by language; write zh/sitemap.xml, which Material's
-             language selector asks for.
+             of the search index; a page's additions to <head> (`Site.heads`: an entry page's citation
+             data, a section page's feed) go to the theme as its `alignhub_head` meta.
+- on_post_page: keep the frame of the author, venue and year pages (alignhub.site.frames).
+- on_post_template: the sitemap lists those pages, not their frames.
+- on_post_build: write the author, venue and year pages from their frames; split the search index
+             by language; write zh/sitemap.xml, which Material's language selector asks for.
 - on_serve:  rebuild when an entry (or the metadata cache) changes.
 
 mkdocs-static-i18n cannot be used here: it rejects in-memory pages (research/api-brief.md §6).
@@ -28,6 +31,7 @@ import copy
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import jinja2
@@ -39,6 +43,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, get_navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_build_date, write_file
 from mkdocs.utils.templates import TemplateContext
 
 from alignhub import fsutil, pipeline
@@ -47,9 +52,10 @@ from alignhub.metadata.lookup import lookup
 from alignhub.metadata.store import METADATA_DIR
 from alignhub.problems import summarize
 from alignhub.resources import templates_dir
-from alignhub.site import search, urls
+from alignhub.site import frames, search, urls
 from alignhub.site.config import AlignhubConfig
 from alignhub.site.pages import ZH_TAG, Site, SiteOptions, render_site
+from alignhub.site.people import read_aliases
 from alignhub.taxonomy import TaxonomyError
 from alignhub.templating import SITE_TEMPLATES, template_path
 from alignhub.words import interface_words
@@ -67,6 +73,8 @@ class AlignhubPlugin(BasePlugin[AlignhubConfig]):
         self.zh_nav: Navigation | None = None
         self.zh_config: MkDocsConfig | None = None
         self.alternates: dict[str, dict[str, str]] = {}
+        self.files: Files | None = None
+        self.frames: dict[str, str] = {}  # frame page's source path → its HTML, as Material rendered it
         self.serving = False
         self._config_dir = Path.cwd()
 
@@ -124,7 +132,8 @@ class AlignhubPlugin(BasePlugin[AlignhubConfig]):
         metadata = lookup(root, loaded.catalog)
         search.teach_jieba(search.chinese_words(loaded.catalog))
         try:
-            self.site = render_site(loaded.catalog, templates_dir(root), metadata, options)
+            aliases = read_aliases(root)
+            self.site = render_site(loaded.catalog, templates_dir(root), metadata, options, aliases)
         except jinja2.TemplateError as err:
             where = f"{err.filename}:{err.lineno}: " if isinstance(err, jinja2.TemplateSyntaxError) else ""
             raise PluginError(f"alignhub: template error: {where}{err.message or err}") from None
@@ -133,7 +142,8 @@ class AlignhubPlugin(BasePlugin[AlignhubConfig]):
         return self._add_pages(files, config)
 
     def _add_pages(self, files: Files, config: MkDocsConfig) -> Files:
-        """Add the generated pages and files; Chinese pages and entry pages stay out of the nav."""
+        """Add the generated pages and files; Chinese pages, entry pages and the author, venue and year
+        pages stay out of the nav."""
         assert self.site is not None
         for file in files:  # hand-written Chinese pages belong to the Chinese nav, built in on_nav
             if file.src_uri.startswith(urls.ZH_PREFIX) and file.inclusion.is_in_nav():
@@ -142,7 +152,8 @@ class AlignhubPlugin(BasePlugin[AlignhubConfig]):
             if files.get_file_from_path(src_uri) is not None:
                 raise PluginError(f"alignhub: docs/{src_uri} is in the way of the generated page of that name; "
                                   "move or rename it (generated pages are never committed under docs/)")
-            hidden = src_uri.startswith(urls.ZH_PREFIX) or src_uri in self.site.entry_pages
+            hidden = (src_uri.startswith(urls.ZH_PREFIX) or src_uri in self.site.entry_pages
+                      or src_uri in self.site.frame_pages)
             inclusion = InclusionLevel.NOT_IN_NAV if hidden else InclusionLevel.UNDEFINED
             files.append(File.generated(config, src_uri, content=text, inclusion=inclusion))
         config.nav = self.site.nav["en"] + self.user_nav
@@ -170,6 +181,7 @@ class AlignhubPlugin(BasePlugin[AlignhubConfig]):
         home = files.get_file_from_path(urls.ZH_PREFIX + urls.HOME)
         self.zh_nav.homepage = home.page if home is not None else None
         self.alternates = _alternates(files)
+        self.files = files
         return nav
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -198,16 +210,35 @@ class AlignhubPlugin(BasePlugin[AlignhubConfig]):
             # The tags plugin has read them by now. Search would copy a section page's tags (every
             # tag of its entries) into each entry's record and rank by them; leave them out.
             page.meta["tags"] = []
+        if self.config.enabled and self.site is not None:  # set on every page: front matter cannot give it
+            page.meta["alignhub_head"] = Markup(self.site.heads.get(page.file.src_uri, ""))  # escaped by _head.html.j2
         if self.config.enabled and page.meta.get("alignhub_lang") == "zh" and self.zh_nav and self.zh_config:
             context["nav"] = self.zh_nav
             context["config"] = self.zh_config
         return context
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        if self.config.enabled and self.site is not None and page.file.src_uri in self.site.frame_pages:
+            self.frames[page.file.src_uri] = output
+        return output
+
+    def on_post_template(self, output: str, /, *, template_name: str, config: MkDocsConfig) -> str:
+        if not self.config.enabled or template_name != "sitemap.xml" or self.site is None or self.files is None:
+            return output
+        listed: list[Any] = [f for f in self.files.documentation_pages() if f.src_uri not in self.site.frame_pages]
+        base = (config.site_url or "").rstrip("/") + "/"
+        for src_uri in sorted(self.site.listings):
+            url = base + urls.page_url(src_uri, config.use_directory_urls)
+            listed.append(SimpleNamespace(page=SimpleNamespace(is_link=False, canonical_url=url, abs_url=url,
+                                                               update_date=get_build_date())))
+        return str(config.theme.get_env().get_template("sitemap.xml").render(pages=listed))
 
     @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled:
             return
         if self.site is not None:
+            self._write_listings(Path(config.site_dir), config.use_directory_urls)
             search.split_index(Path(config.site_dir), self.site.search_docs, _chinese_segmenter(config))
         # Material fetches sitemap.xml below every `extra.alternate` link; give the Chinese one its own.
         if self.zh_nav is None:
@@ -216,6 +247,20 @@ class AlignhubPlugin(BasePlugin[AlignhubConfig]):
         pages = [p.file for p in self.zh_nav.pages]
         text = env.get_template("sitemap.xml").render(pages=pages)
         fsutil.atomic_write_text(Path(config.site_dir) / urls.ZH_PREFIX / "sitemap.xml", text)
+
+    def _write_listings(self, site_dir: Path, use_directory_urls: bool) -> None:
+        """Each author, venue and year page from the frame of its language; the frames themselves go."""
+        assert self.site is not None
+        for src_uri, listing in sorted(self.site.listings.items()):
+            frame = frames.frame_of(src_uri)
+            html = frames.fill(self.frames[frame], frame, src_uri, listing, use_directory_urls)
+            write_file(html.encode("utf-8"), str(site_dir / frames.output_path(src_uri, use_directory_urls)))
+        for frame in self.site.frame_pages:
+            path = site_dir / frames.output_path(frame, use_directory_urls)
+            path.unlink(missing_ok=True)
+            if use_directory_urls and path.parent.is_dir() and not any(path.parent.iterdir()):
+                path.parent.rmdir()
+        self.frames.clear()
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         if not self.config.enabled:

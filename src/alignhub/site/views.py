@@ -13,6 +13,7 @@ from datetime import date
 from alignhub.catalog import Catalog, CatalogEntry
 from alignhub.metadata.lookup import NOTHING, EntryMetadata, RepoStatus
 from alignhub.models import Entry
+from alignhub.site.listings import Addresses, release_year, venue_year, year_anchor
 from alignhub.site.urls import localized, paper_page, section_page
 from alignhub.taxonomy import Label, Taxonomy
 from alignhub.words import Words
@@ -57,6 +58,12 @@ class RelatedView:
 
 
 @dataclass(frozen=True)
+class AuthorLink:
+    name: str  # as the entry spells it
+    page: str  # the person's page
+
+
+@dataclass(frozen=True)
 class DatasetView:
     """A data set's facts as its page shows them: the exact size, language codes, the licence linked."""
 
@@ -88,9 +95,13 @@ class EntryView:
     title: str
     short_name: str | None
     authors: list[str]
+    author_links: list[AuthorLink]
     year: int
     when: str  # YYYY-MM of the first public release (Entry.release_month)
+    year_page: str  # the page of the year of `when`
     venue: str | None
+    venue_page: str | None  # the venue's page, at the group of this entry's year
+    venue_anchor: str | None
     type_label: str
     dataset: DatasetView | None
     links: list[LinkView]
@@ -142,6 +153,7 @@ def entry_view(
     bibtex: Mapping[str, str],
     metadata: Mapping[str, EntryMetadata],
     similar: Mapping[str, list[str]],
+    addresses: Addresses,
 ) -> EntryView:
     e = item.entry
     meta = metadata.get(item.id, NOTHING)
@@ -161,9 +173,13 @@ def entry_view(
         title=e.title,
         short_name=e.short_name,
         authors=list(e.authors),
+        author_links=[AuthorLink(name, localized(addresses.author(name), lang)) for name in e.authors],
         year=e.year,
         when=e.release_month,
+        year_page=localized(addresses.year(release_year(e)), lang),
         venue=e.venue.label if e.venue else None,
+        venue_page=localized(addresses.venue(e.venue.name), lang) if e.venue else None,
+        venue_anchor=year_anchor(venue_year(e)) if e.venue else None,
         type_label=name_in(type_label, lang) if type_label else e.type,
         dataset=dataset_view(e, taxonomy, lang),
         links=[LinkView(kind, words["link_labels"].get(kind, kind), url) for kind, url in e.links.urls],
@@ -200,6 +216,7 @@ def section_views(
     bibtex: Mapping[str, str],
     metadata: Mapping[str, EntryMetadata],
     similar: Mapping[str, list[str]],
+    addresses: Addresses,
 ) -> list[SectionView]:
     """Every section of the taxonomy with its topics and entries, in reading order."""
     views = []
@@ -209,7 +226,7 @@ def section_views(
                 t.topic.id,
                 name_in(t.topic, lang),
                 t.topic.description if lang == "en" else None,
-                [entry_view(item, catalog, lang, words, bibtex, metadata, similar) for item in t.entries],
+                [entry_view(item, catalog, lang, words, bibtex, metadata, similar, addresses) for item in t.entries],
             )
             for t in group.topics
         ]

@@ -144,3 +144,10 @@ def test_readme_page_and_exports_show_the_facts(root: Path, cli) -> None:
     fulcra = next(r for r in rows if r.startswith("truthfulqa,"))
     assert columns[-5:] == ["released", "dataset_size", "dataset_unit", "dataset_languages", "dataset_license"]
     assert fulcra.endswith(",2021-09,817,questions,en,Apache-2.0")
+
+
+def test_punctuation_is_not_an_author(root: Path, cli) -> None:
+    """A byline pasted as "Team: A, B" leaves a lone ':' behind; it would get an author page of its own."""
+    edit(root, DPO, "authors: [", 'authors: [":", ')
+    out = problems(cli, root)
+    assert "authors: ':' is not an author's name (remove it) [invalid-value]" in out

@@ -458,6 +458,10 @@ class Entry(_Strict):
     def _authors(cls, value: list[str]) -> list[str]:
         if len(set(value)) != len(value):
             raise RuleError("duplicate-author", "an author is listed twice")
+        # A lone ":" or "-" is punctuation left over from a pasted byline ("Team X: A, B"), not a person.
+        stray = next((name for name in value if not any(ch.isalnum() for ch in name)), None)
+        if stray is not None:
+            raise RuleError("invalid-value", f"'{stray}' is not an author's name (remove it)")
         return value
 
     @model_validator(mode="after")

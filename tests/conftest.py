@@ -47,6 +47,13 @@ def rule_of(out: str, text: str) -> str:
     return line.rsplit(" [", 1)[1][:-1]
 
 
+def problems(cli: Callable[..., tuple[int, str]], root: Path) -> str:
+    """What `alignhub validate` prints for a catalog that must fail it."""
+    code, out = cli("validate", "--root", str(root))
+    assert code == 1, out
+    return out
+
+
 def write(root: Path, relative: str, text: str) -> Path:
     path = root / relative
     path.parent.mkdir(parents=True, exist_ok=True)

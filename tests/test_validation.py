@@ -6,16 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import edit, rule_of, write
+from conftest import edit, problems, rule_of, write
 
 DPO = "entries/methods/dpo.yaml"
 KTO = "entries/methods/kto.yaml"
-
-
-def problems(cli, root: Path) -> str:
-    code, out = cli("validate", "--root", str(root))
-    assert code == 1, out
-    return out
 
 
 def test_unknown_field_suggests_nearest_name(root: Path, cli) -> None:

@@ -176,7 +176,7 @@ def cross_check(entries: list[CatalogEntry], files: dict[str, SourceFile]) -> li
 
 def release_problems(entries: list[CatalogEntry], files: dict[str, SourceFile]) -> list[Problem]:
     """Entries whose `year` is not the year of their release month (a venue's year written instead of
-    the arXiv year, usually): a warning, since the month, not the year, is what listings sort by."""
+    the arXiv year, usually): a notice, since the month, not the year, is what listings sort by."""
     problems: list[Problem] = []
     for item in entries:
         entry = item.entry
@@ -235,8 +235,8 @@ class LoadedCatalog:
     problems: list[Problem]
     parsed: int
     cache: BuildCache | None = None
-    # Findings of warning severity (a year that is not the release year): `alignhub validate` prints
-    # them, and `--strict` makes them errors; they do not stop a build.
+    # Findings that do not stop a run (a year that is not the release year, a notice): `alignhub validate`
+    # prints them with the metadata cache's findings, by the same severity rules; a build ignores them.
     advisories: list[Problem] = field(default_factory=list)
 
 

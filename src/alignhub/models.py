@@ -292,7 +292,7 @@ YearMonth = Annotated[str, AfterValidator(check_year_month)]
 
 def arxiv_month(arxiv_id: str) -> str | None:
     """The month an arXiv id was first submitted in: 2403.01234 is 2024-03, hep-th/9901001 is 1999-01."""
-    digits = arxiv_id.split("/")[-1][:4] if "/" in arxiv_id else arxiv_id[:4]
+    digits = arxiv_id.split("/")[-1][:4]  # the yymm after an old id's archive, or a new id's start
     if not digits.isdigit():
         return None
     yy, mm = int(digits[:2]), digits[2:]
@@ -306,21 +306,6 @@ class DatasetSize(_Strict):
 
     count: int = Field(gt=0, le=10**12, description="The number the source states, e.g. 63967")
     unit: SizeUnit = Field(description="What is counted: prompts, pairs, conversations, examples, …")
-
-    @property
-    def label(self) -> str:
-        """"64k prompts", "1.2M pairs", "817 questions": how the README and pages show it."""
-        return f"{compact_count(self.count)} {self.unit}"
-
-
-def compact_count(count: int) -> str:
-    """817 → "817", 63967 → "64k", 1204512 → "1.2M": rounded for a table cell, exact on the page."""
-    for limit, suffix in ((10**9, "B"), (10**6, "M"), (10**3, "k")):
-        if count >= limit:
-            value = count / limit
-            text = f"{value:.1f}" if value < 10 else f"{value:.0f}"
-            return text.removesuffix(".0") + suffix
-    return str(count)
 
 
 def _language(value: str, info: ValidationInfo) -> str:
@@ -477,8 +462,7 @@ class Entry(_Strict):
             raise RuleError("release-after-arxiv",
                             f"`released` {self.released} is after the arXiv id's month {from_id}, the first "
                             "release (remove the field: the arXiv id gives the month)", at=("released",))
-        month = self.release_month if (from_id or self.released) else None
-        if month is None:
+        if not (from_id or self.released):
             raise RuleError("missing-release-month",
                             "without an arXiv id, write the month the work was first released "
                             "(add e.g. released: \"2024-03\")", at=("year",))

@@ -110,9 +110,9 @@ RULES: dict[str, Rule] = _rules(
     ("duplicate-title", "error", "Two entries with near-identical titles: merge them."),
     ("unknown-related-id", "error", "`related` names no entry: use an existing entry id."),
     ("required-by-catalog", "error", "A field `[tool.alignhub]` in pyproject.toml requires is missing: add it."),
-    # What the committed metadata cache (metadata/) says.
     ("year-differs-from-release", "notice",
      "`year` is not the year of the first release (the arXiv id's or `released`): write that year."),
+    # What the committed metadata cache (metadata/) says.
     ("invalid-cache-record", "warning",
      "A `metadata/` record that cannot be read: delete it or run `alignhub enrich --refresh`."),
     ("paper-not-found", "warning", "arXiv or OpenReview has no paper with the entry's id: check the id."),

@@ -124,7 +124,7 @@ def test_readme_page_and_exports_show_the_facts(root: Path, cli) -> None:
     readme = (root / "README.md").read_text(encoding="utf-8")
     assert "\n  Data: 817 questions, en, Apache-2.0.\n  **TruthfulQA** · ACL 2022 · " in readme
     zh = (root / "README.zh-CN.md").read_text(encoding="utf-8")
-    assert "  - **数据**：817 questions · en · Apache-2.0" in zh
+    assert "  - **数据概况**：817 questions · en · Apache-2.0" in zh
     out_dir = root / "out"
     code, out = cli("export", "--root", str(root), "--format", "json", "--output", str(out_dir / "c.json"))
     assert code == 0, out

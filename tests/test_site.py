@@ -734,3 +734,8 @@ def test_a_data_set_page_describes_a_dataset_as_extruct_reads_it(
     assert hh["variableMeasured"] == "169352 comparisons" and hh["inLanguage"] == ["en"]
     assert hh["citation"] == ["https://arxiv.org/abs/2204.05862"]
     assert [p["name"] for p in hh["creator"]][:3] == ["Yuntao Bai", "Andy Jones", "Kamal Ndousse"]
+    # What a reader sees: the exact size, the languages and the licence linked to its SPDX page.
+    for lang, words in (("en", ("Size", "Languages", "Licence")), ("zh", ("规模", "语言", "许可"))):
+        facts = read(site, page_path("hh-rlhf", lang)).split('<dl class="ah-paper__dataset">')[1].split("</dl>")[0]
+        assert facts == (f"\n<dt>{words[0]}</dt><dd>169,352 comparisons</dd>\n<dt>{words[1]}</dt><dd>en</dd>\n"
+                         f'<dt>{words[2]}</dt><dd><a href="https://spdx.org/licenses/MIT.html">MIT</a></dd>\n')

@@ -124,6 +124,7 @@
   function render() {
     var state = formState();
     writeUrl(state);
+    if (!index) return;  // the list follows once the index has arrived
     var terms = state.q.toLowerCase().split(/\s+/).filter(Boolean);
     var shown = index.entries.filter(function (e) { return matches(e, state, terms); });
     if (state.sort) shown.sort(ORDERS[state.sort] || function () { return 0; });
@@ -148,6 +149,8 @@
     render();
   });
   window.addEventListener("popstate", function () { writeForm(readState()); render(); });
+  // A shared link's filters show at once, before the index arrives; changes made meanwhile are kept.
+  writeForm(readState());
 
   fetch(root.getAttribute("data-index"))
     .then(function (response) {
@@ -157,8 +160,7 @@
     .then(function (data) {
       index = data;
       index.entries.forEach(function (e, i) { e._text = haystack(e); e._order = i; });
-      var state = readState();
-      writeForm(state);
+      var state = formState();
       // On a phone the filters fold away unless a shared link set one, so the first result shows.
       var panel = root.querySelector(".ah-filter__panel");
       var filtered = FIELDS.some(function (name) { return state[name]; });

@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from alignhub import buildcache, loader
+from alignhub import buildcache, loader, pipeline
 from alignhub import validate as validate_module
-from alignhub.catalog import LoadedCatalog, build_catalog, open_cache
+from alignhub.catalog import LoadedCatalog
 from alignhub.loader import read_tree
+from alignhub.pipeline import build_catalog, open_cache
 from alignhub.pipeline import load as load_only
 from alignhub.pipeline import save_cache
 from conftest import REPO, edit
@@ -108,6 +109,28 @@ def test_one_edit_appends_to_the_delta_instead_of_rewriting_the_cache(root: Path
     assert load(root).parsed == 0  # served from base + delta
 
 
+def test_a_rebuild_after_one_edit_builds_the_model_of_that_entry_only(root: Path) -> None:
+    """Entries served from the cache keep their facts and JSON; the build reads facts and cached
+    blocks and listings, so no other entry's model is built, and the READMEs are what a cold build gives."""
+    load(root)
+    save_cache(build(root))
+    edit(root, DPO, "  en: Rewrites", "  en: Recasts")
+    again = build(root)
+    served = [item for item in again.catalog.entries if isinstance(item.source, str)]
+    assert len(served) == len(again.catalog.entries) - 1 == 6
+    assert [item.id for item in served if "entry" in item.__dict__] == []
+    cold = pipeline.generate(pipeline.load(root, use_cache=False), root)
+    assert pipeline.generate(again, root) == cold
+    assert again.catalog.by_id["kto"].entry == pipeline.load(root, use_cache=False).catalog.by_id["kto"].entry
+
+
+def build(root: Path) -> pipeline.Build:
+    """What `alignhub build` does with the catalog: load it and generate every file."""
+    loaded = load_only(root)
+    pipeline.generate(loaded, root)
+    return loaded
+
+
 def test_a_taxonomy_change_invalidates_cached_results(root: Path) -> None:
     load(root)
     edit(root, "entries/taxonomy.yaml", "  dpo: {en: DPO,", "  dpo: {en: Direct preference optimization,")
@@ -154,7 +177,7 @@ def test_unchanged_settled_files_are_not_read_again(root: Path, monkeypatch: pyt
     loaded = load_only(root)
     taxonomy = loaded.catalog.taxonomy
     cache = open_cache(root, taxonomy)
-    files, _ = read_tree(root, taxonomy.section_ids, cache)
+    files, _ = read_tree(root, taxonomy.section_ids, cache.records("stat"))
     read = sorted(f.path for f in files if f.content is not None)
     assert read == [DPO]
     assert loaded.catalog.by_id["dpo"].entry.summary.en.startswith("Recasts")

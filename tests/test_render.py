@@ -182,6 +182,30 @@ def test_a_broken_template_override_is_a_clear_message_not_a_traceback(
     assert (root / "README.md").read_bytes() == before
 
 
+@pytest.fixture
+def forking(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Even this small catalog is checked and rendered on worker processes, as a big cold build is."""
+    from alignhub import render, validate
+
+    monkeypatch.setattr(validate, "PARALLEL_MIN_FILES", 1)
+    monkeypatch.setattr(render, "PARALLEL_MIN_BLOCKS", 1)
+    monkeypatch.setattr("alignhub.cli.WORKERS", 2)
+
+
+def test_blocks_rendered_on_worker_processes_give_the_same_readmes(root: Path, cli, forking: None) -> None:
+    parallel = build(cli, root)
+    assert cli("build", "--no-cache", "--check", "--root", str(root))[0] == 0  # serial, from scratch: the same
+    assert parallel == build(cli, root)  # and again, served from the cache
+
+
+def test_a_broken_block_template_is_reported_from_a_parallel_build_too(root: Path, cli, forking: None) -> None:
+    write(root, "templates/README.blocks.md.j2", "{{ item.entry.nonsense }}\n")
+    code, out = cli("build", "--root", str(root))
+    assert code == 1
+    assert "README.blocks.md.j2:1: 'alignhub.models.Entry object' has no attribute 'nonsense'" in out, out
+    assert "Traceback" not in out
+
+
 def test_a_catalog_overrides_templates_file_by_file(root: Path, cli) -> None:
     """A catalog's templates/ may hold only the files it changes; every other one is the shipped one,
     for the READMEs, CONTRIBUTING, the exports and the site alike."""

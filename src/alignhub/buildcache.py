@@ -26,14 +26,10 @@ import pydantic
 from alignhub import fsutil
 
 CACHE_DIR = ".alignhub-cache"
-_FORMAT = 4  # bump when the layout of the stored records changes
+_FORMAT = 5  # bump when the layout of the stored records changes
 _Key = tuple[str, str]
 # The installed alignhub: its code, and in a wheel its shipped templates and taxonomy.
 PACKAGE_DIR = Path(__file__).resolve().parent
-
-
-def digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def fingerprint(*parts: bytes) -> str:
@@ -118,6 +114,10 @@ class BuildCache:
         if self._new.get(k, self._delta.get(k, self._base.get(k))) != value:
             self._new[k] = value
 
+    def records(self, namespace: str) -> Records:
+        """This cache's records of one namespace, as the readers that keep their own memo want them."""
+        return Records(self, namespace)
+
     def save(self) -> None:
         """Persist what this run computed; errors are ignored (a read-only checkout still works)."""
         if not self.enabled or not self._new:
@@ -142,3 +142,17 @@ class BuildCache:
     def _write(self, path: Path, records: dict[_Key, Any]) -> None:
         payload = {"fingerprint": self.fingerprint, "records": records}
         fsutil.atomic_write_bytes(path, pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+class Records:
+    """One namespace of a BuildCache, seen as a plain memo: what `loader.read_tree` remembers of each
+    file's stat, what the pipeline remembers of each checked entry."""
+
+    def __init__(self, cache: BuildCache, namespace: str) -> None:
+        self._cache, self._namespace = cache, namespace
+
+    def recall(self, key: str) -> Any | None:
+        return self._cache.get(self._namespace, key)
+
+    def remember(self, key: str, value: Any) -> None:
+        self._cache.put(self._namespace, key, value)

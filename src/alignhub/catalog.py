@@ -4,30 +4,84 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 from typing import Any
 
-from alignhub.buildcache import BuildCache
-from alignhub.loader import SourceFile, read_tree
+from alignhub.loader import SourceFile
 from alignhub.models import Entry
 from alignhub.problems import Problem
 from alignhub.suggest import did_you_mean
 from alignhub.taxonomy import Section, Taxonomy, Topic
-from alignhub.validate import check_files
+
+
+@dataclass(frozen=True, slots=True)
+class EntryFacts:
+    """The few fields of an entry that the catalog's orders and cross-entry checks read.
+
+    Small and plain, so a run can keep them for every entry without building every `Entry` model:
+    a rebuild after one edit builds the models of what changed, and reads these for the rest."""
+
+    topic: str
+    title: str
+    title_key: str  # `normalized_title`: what two entries may not share
+    year: int
+    release_month: str  # YYYY-MM (`Entry.release_month`)
+    months: int  # the same month counted from year 0 (year * 12 + month), for sorting
+    released: bool  # the month is written as `released`, not read off the arXiv id
+    added: int  # `added`, as a proleptic ordinal
+    arxiv: str | None
+    openreview: str | None
+    doi: str | None
+    code: str | None
+    related: tuple[str, ...]
+    present: frozenset[str]  # the optional fields of POLICY_FIELDS the entry fills, dotted
+
+    @classmethod
+    def of(cls, entry: Entry) -> EntryFacts:
+        links = entry.links
+        present = frozenset(".".join(path) for path in POLICY_FIELDS.values() if _value_at(entry, path))
+        year, month = entry.release_month.split("-")
+        return cls(entry.topic, entry.title, normalized_title(entry.title), entry.year, entry.release_month,
+                   int(year) * 12 + int(month), entry.released is not None,
+                   entry.added.toordinal(), links.arxiv, links.openreview, links.doi, links.code,
+                   tuple(entry.related), present)
+
+    def as_tuple(self) -> tuple[Any, ...]:
+        """The facts as a plain tuple: what a cache stores (pickling a tuple is the cheapest there is)."""
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+
+def _value_at(entry: Entry, path: tuple[str, ...]) -> Any:
+    value: Any = entry
+    for step in path:
+        value = getattr(value, step, None)
+    return value
 
 
 @dataclass(frozen=True)
 class CatalogEntry:
-    """An entry with the facts that come from where its file lives."""
+    """An entry with the facts that come from where its file lives.
+
+    `source` is the validated `Entry`, or its JSON as a cache kept it: the model is then built on
+    first use (`entry`), so a view that reads only `facts` never pays for the rest."""
 
     id: str
     section: str
     path: str
-    entry: Entry
+    source: Entry | str = field(repr=False)
     cache_key: str = ""  # content digest/section/id: what the entry's cached renderings are keyed by
+    known_facts: EntryFacts | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def entry(self) -> Entry:
+        if isinstance(self.source, Entry):
+            return self.source
+        return Entry.model_validate_json(self.source)
+
+    @cached_property
+    def facts(self) -> EntryFacts:
+        return self.known_facts or EntryFacts.of(self.entry)
 
 
 # The orders entries are put in: every sort of entries uses one of these two keys.
@@ -37,9 +91,8 @@ def listing_order(item: CatalogEntry) -> tuple[int, int, str, str]:
     site, "All entries", the site's newest work and the Atom feed, the BibTeX, JSON and CSV exports):
     the most recently released work first (`Entry.release_month`), then the most recently added
     (`added`), then by title ignoring case, then by id."""
-    e = item.entry
-    year, month = e.release_month.split("-")
-    return (-(int(year) * 12 + int(month)), -e.added.toordinal(), e.title.casefold(), item.id)
+    facts = item.facts
+    return (-facts.months, -facts.added, facts.title.casefold(), item.id)
 
 
 def file_order(item: CatalogEntry) -> tuple[str, str]:
@@ -76,7 +129,7 @@ class Catalog:
         """Every section and topic of the taxonomy, in taxonomy order, entries in `listing_order`."""
         by_topic: dict[str, list[CatalogEntry]] = {}
         for item in self.entries:
-            by_topic.setdefault(item.entry.topic, []).append(item)
+            by_topic.setdefault(item.facts.topic, []).append(item)
         return [
             SectionGroup(
                 section,
@@ -89,39 +142,6 @@ class Catalog:
     @cached_property
     def by_id(self) -> dict[str, CatalogEntry]:
         return {e.id: e for e in self.entries}
-
-
-def validate_files(
-    files: Iterable[SourceFile], taxonomy: Taxonomy, cache: BuildCache, workers: int = 1
-) -> tuple[list[CatalogEntry], list[Problem], int]:
-    """Parse and check each file against the schema and the taxonomy; also returns how many were parsed.
-
-    A valid entry is kept in `cache` under its content digest and section (the taxonomy is part of
-    the cache's fingerprint), so an unchanged file is neither parsed nor validated again. Files to
-    check are spread over `workers` processes when there are many (a cold run on a big catalog).
-    """
-    files = list(files)
-    keys = [f"{source.digest}/{source.section}" for source in files]
-    stored = [cache.get("entry", key) for key in keys]
-    todo = [i for i, record in enumerate(stored) if record is None]
-    checked = dict(zip(todo, check_files([files[i] for i in todo], taxonomy, workers), strict=True))
-    entries: list[CatalogEntry] = []
-    problems: list[Problem] = []
-    for i, source in enumerate(files):
-        if i in checked:
-            entry, as_json, found = checked[i]
-            problems.extend(found)
-            if entry is None or as_json is None:
-                continue
-            cache.put("entry", keys[i], as_json)
-        else:
-            # Valid when stored, under the same taxonomy and code (the cache's fingerprint): read it
-            # back from JSON without the taxonomy checks. JSON, not pickled models: a fifth the cost.
-            record = stored[i]
-            assert record is not None  # `todo` holds every file without a stored record
-            entry = Entry.model_validate_json(record)
-        entries.append(CatalogEntry(source.id, source.section, source.path, entry, f"{keys[i]}/{source.id}"))
-    return entries, problems, len(todo)
 
 
 _NOT_WORD = re.compile(r"[\W_]+")
@@ -138,10 +158,10 @@ def normalized_title(title: str) -> str:
 # What no two entries may share: a description, how to read it off an entry, the field holding it, the rule.
 _UNIQUE: tuple[tuple[str, Any, tuple[str, ...], str], ...] = (
     ("entry id", lambda e: e.id, (), "duplicate-entry-id"),
-    ("arXiv id", lambda e: e.entry.links.arxiv, ("links", "arxiv"), "duplicate-arxiv-id"),
-    ("OpenReview id", lambda e: e.entry.links.openreview, ("links", "openreview"), "duplicate-openreview-id"),
-    ("DOI", lambda e: (e.entry.links.doi or "").lower(), ("links", "doi"), "duplicate-doi"),
-    ("a near-identical title", lambda e: normalized_title(e.entry.title), ("title",), "duplicate-title"),
+    ("arXiv id", lambda e: e.facts.arxiv, ("links", "arxiv"), "duplicate-arxiv-id"),
+    ("OpenReview id", lambda e: e.facts.openreview, ("links", "openreview"), "duplicate-openreview-id"),
+    ("DOI", lambda e: (e.facts.doi or "").lower(), ("links", "doi"), "duplicate-doi"),
+    ("a near-identical title", lambda e: e.facts.title_key, ("title",), "duplicate-title"),
 )
 
 
@@ -165,7 +185,7 @@ def cross_check(entries: list[CatalogEntry], files: dict[str, SourceFile]) -> li
 
     known = {e.id for e in entries}
     for item in entries:
-        for index, other in enumerate(item.entry.related):
+        for index, other in enumerate(item.facts.related):
             if other not in known:
                 line, col = files[item.path].locate(("related", index))
                 problems.append(Problem(item.path, line, col, f"related.{index}",
@@ -179,13 +199,13 @@ def release_problems(entries: list[CatalogEntry], files: dict[str, SourceFile]) 
     the arXiv year, usually): a notice, since the month, not the year, is what listings sort by."""
     problems: list[Problem] = []
     for item in entries:
-        entry = item.entry
-        month = entry.release_month
-        if int(month[:4]) != entry.year:
-            source = "`released`" if entry.released else "the arXiv id"
+        facts = item.facts
+        month = facts.release_month
+        if int(month[:4]) != facts.year:
+            source = "`released`" if facts.released else "the arXiv id"
             line, col = files[item.path].locate(("year",))
             problems.append(Problem(item.path, line, col, "year",
-                                    f"year {entry.year} is not the year of first release ({source} says {month})",
+                                    f"year {facts.year} is not the year of first release ({source} says {month})",
                                     f"write year: {month[:4]}", "year-differs-from-release"))
     return problems
 
@@ -204,10 +224,7 @@ def policy_problems(
         if dotted not in required:
             continue
         for item in entries:
-            value: Any = item.entry
-            for step in path:
-                value = getattr(value, step, None)
-            if not value:
+            if dotted not in item.facts.present:
                 line, col = files[item.path].locate(path[:-1])
                 problems.append(Problem(
                     item.path, line, col, dotted, "required by this catalog",
@@ -233,32 +250,23 @@ def catalog_policy(settings: dict[str, Any]) -> frozenset[str]:
 class LoadedCatalog:
     catalog: Catalog
     problems: list[Problem]
-    parsed: int
-    cache: BuildCache | None = None
+    parsed: int  # how many files were parsed and checked (not served from what an earlier run kept)
     # Findings that do not stop a run (a year that is not the release year, a notice): `alignhub validate`
     # prints them with the metadata cache's findings, by the same severity rules; a build ignores them.
     advisories: list[Problem] = field(default_factory=list)
 
 
-def open_cache(root: Path, taxonomy: Taxonomy, use_cache: bool = True) -> BuildCache:
-    """The catalog's build cache: its records hold for this taxonomy (and this alignhub, see BuildCache)."""
-    return BuildCache(root, taxonomy.model_dump_json().encode(), enabled=use_cache)
-
-
-def build_catalog(
-    root: Path, taxonomy: Taxonomy, use_cache: bool = True, workers: int = 1, required: frozenset[str] = frozenset()
+def assemble(
+    taxonomy: Taxonomy, files: list[SourceFile], entries: list[CatalogEntry], problems: list[Problem],
+    parsed: int, required: frozenset[str] = frozenset(),
 ) -> LoadedCatalog:
-    """Load, validate and cross-check the tree; the catalog holds every entry that passed.
+    """The catalog of the entries that passed their own checks, with the checks across entries.
 
-    `required`: optional fields the catalog's policy requires (see `catalog_policy`)."""
-    cache = open_cache(root, taxonomy, use_cache)
-    files, problems = read_tree(root, taxonomy.section_ids, cache)
-    entries, invalid, parsed = validate_files(files, taxonomy, cache, workers)
-    problems += invalid
+    `problems`: what reading and checking each file found; `required`: optional fields the catalog's
+    policy requires (see `catalog_policy`)."""
     by_path = {f.path: f for f in files}
-    problems += cross_check(entries, by_path)
-    problems += policy_problems(entries, by_path, required)
+    problems = problems + cross_check(entries, by_path) + policy_problems(entries, by_path, required)
     problems.sort()
-    entries.sort(key=file_order)
-    return LoadedCatalog(Catalog(taxonomy, entries, required), problems, parsed, cache,
+    entries = sorted(entries, key=file_order)
+    return LoadedCatalog(Catalog(taxonomy, entries, required), problems, parsed,
                          sorted(release_problems(entries, by_path)))

@@ -8,6 +8,7 @@ run or fill the memory.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 import tempfile
@@ -15,6 +16,13 @@ import time
 from pathlib import Path
 
 TMP_SUFFIX = ".tmp"
+
+
+def digest(data: bytes) -> str:
+    """The digest that names content everywhere (an entry file's bytes, a rendered block's inputs)."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
 # A temporary file this old was left by a killed run (a live write takes milliseconds): removed.
 _STALE_TMP_SECONDS = 600.0
 

@@ -8,10 +8,10 @@ import time
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from alignhub import fsutil
-from alignhub.buildcache import BuildCache, digest
+from alignhub.fsutil import digest
 from alignhub.problems import Problem
 from alignhub.suggest import did_you_mean
 from alignhub.taxonomy import TAXONOMY_FILE
@@ -29,14 +29,14 @@ MAX_ENTRY_BYTES = 256 * 1024
 class SourceFile:
     """An entry file: where it is, what it is called, the digest of its bytes, and the bytes.
 
-    The bytes are read lazily when the digest came from the build cache's stat records: a warm
+    The bytes are read lazily when the digest came from remembered stat records: a warm
     run then reads only the files that changed (and those with problems to locate).
     """
 
     path: str  # relative to the catalog root, forward slashes
     section: str
     id: str
-    digest: str  # of the file's bytes: keys this file's records in the build cache
+    digest: str  # of the file's bytes: what every result computed from the file is remembered by
     location: str = field(repr=False)  # where to read the bytes
     content: bytes | None = field(default=None, repr=False)  # the bytes, when already read
 
@@ -84,19 +84,38 @@ def entry_paths(root: Path) -> list[str]:
     return found
 
 
+class Memo(Protocol):
+    """What a reader keeps between runs, by key (the build cache's records, for one): it may forget."""
+
+    def recall(self, key: str) -> Any | None: ...
+
+    def remember(self, key: str, value: Any) -> None: ...
+
+
+class Forgetful:
+    """A memo that keeps nothing: every file is read."""
+
+    def recall(self, key: str) -> Any | None:
+        return None
+
+    def remember(self, key: str, value: Any) -> None:
+        pass
+
+
 # A stat record is only trusted for a file last changed this long before it was recorded: a file
 # written again within the file system's timestamp granularity could otherwise keep a stale digest.
 _SETTLED_NS = 2_000_000_000
 
 
-def read_tree(root: Path, sections: list[str], cache: BuildCache) -> tuple[list[SourceFile], list[Problem]]:
+def read_tree(root: Path, sections: list[str], stats: Memo | None = None) -> tuple[list[SourceFile], list[Problem]]:
     """Every entry file with its content digest; misplaced or unreadable files are problems.
 
-    Like git's index, the cache remembers each settled file's size, mtime, ctime and inode with
+    Like git's index, `stats` remembers each settled file's size, mtime, ctime and inode with
     its digest, so a file whose stat is unchanged is not read again. The ctime is what an in-place
     edit cannot hide: `cp -p` or `touch -r` restore the mtime, but any write sets the ctime to now
     and nothing but the clock can set it back. Everything downstream is keyed by the content digest.
     """
+    stats = stats or Forgetful()
     files: list[SourceFile] = []
     problems: list[Problem] = []
     known_sections = frozenset(sections)
@@ -112,7 +131,7 @@ def read_tree(root: Path, sections: list[str], cache: BuildCache) -> tuple[list[
             st = os.stat(location)
             fsutil.check_regular(st, MAX_ENTRY_BYTES)
             stamp = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-            known = cache.get("stat", shown)
+            known = stats.recall(shown)
             if known is not None and known[0] == stamp:
                 files.append(SourceFile(shown, parts[1], parts[2][: -len(".yaml")], known[1], location))
                 continue
@@ -124,7 +143,7 @@ def read_tree(root: Path, sections: list[str], cache: BuildCache) -> tuple[list[
         file = SourceFile(shown, parts[1], parts[2][: -len(".yaml")], digest(raw), location, raw)
         # The ctime is never older than the mtime, so it alone says whether the file has settled.
         if now - max(st.st_mtime_ns, st.st_ctime_ns) > _SETTLED_NS:
-            cache.put("stat", shown, (stamp, file.digest))
+            stats.remember(shown, (stamp, file.digest))
         files.append(file)
     return files, problems
 

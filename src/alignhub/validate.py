@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from alignhub.catalog import EntryFacts
 from alignhub.loader import SourceFile
 from alignhub.models import DatasetFacts, DatasetSize, Entry, Links, Summary, Venue
 from alignhub.problems import Problem
@@ -113,29 +114,33 @@ PARALLEL_MIN_FILES = 2000
 _worker_taxonomy: Taxonomy | None = None  # set before forking; the workers inherit it
 
 
-def _check_chunk(chunk: list[SourceFile]) -> list[tuple[str | None, list[Problem]]]:
-    """Worker side: each file's entry as JSON (cheap to send back), or its problems."""
+def _check_chunk(chunk: list[SourceFile]) -> list[tuple[str | None, tuple[Any, ...] | None, list[Problem]]]:
+    """Worker side: each file's entry as JSON and facts (cheap to send back), or its problems."""
     assert _worker_taxonomy is not None
     results = []
     for source in chunk:
         entry, problems = check_file(source, _worker_taxonomy)
-        results.append((_record(entry), problems))
+        results.append((_record(entry), EntryFacts.of(entry).as_tuple() if entry else None, problems))
     return results
 
 
-def check_files(
-    files: list[SourceFile], taxonomy: Taxonomy, workers: int
-) -> list[tuple[Entry | None, str | None, list[Problem]]]:
-    """(entry, its JSON, problems) for each file, on `workers` forked processes when it pays off."""
+# A checked file: its entry (the model, or its JSON when a worker process checked it: the model is then
+# built only if something reads more than the facts), the entry as JSON, its facts, and the problems.
+Checked = tuple[Entry | str | None, str | None, EntryFacts | None, list[Problem]]
+
+
+def check_files(files: list[SourceFile], taxonomy: Taxonomy, workers: int) -> list[Checked]:
+    """Each file checked, on `workers` forked processes when it pays off."""
     if workers < 2 or len(files) < PARALLEL_MIN_FILES or "fork" not in mp.get_all_start_methods():
-        return [(entry, _record(entry), found) for entry, found in (check_file(s, taxonomy) for s in files)]
+        checked: list[Checked] = []
+        for source in files:
+            entry, found = check_file(source, taxonomy)
+            checked.append((entry, _record(entry), EntryFacts.of(entry) if entry else None, found))
+        return checked
     global _worker_taxonomy
     _worker_taxonomy = taxonomy
     size = -(-len(files) // (workers * 4))  # a few chunks per worker evens out their finishing times
     chunks = [files[i : i + size] for i in range(0, len(files), size)]
-    checked: list[tuple[Entry | None, str | None, list[Problem]]] = []
     with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
-        # Chunks arrive in order as workers finish them; rebuilding entries meanwhile overlaps the work.
-        for chunk in pool.map(_check_chunk, chunks):
-            checked.extend((Entry.model_validate_json(js) if js else None, js, found) for js, found in chunk)
-    return checked
+        return [(js, js, EntryFacts(*facts) if facts else None, found)
+                for chunk in pool.map(_check_chunk, chunks) for js, facts, found in chunk]

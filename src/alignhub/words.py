@@ -12,6 +12,9 @@ import yaml
 
 from alignhub.templating import template_file
 
+# libyaml's loader where PyYAML has it: the same data as safe_load, read a twentieth as fast.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 STRINGS_FILE = "strings.yaml"
 LANGUAGES = ("en", "zh")
 
@@ -32,7 +35,7 @@ class Words:
 
 @lru_cache(maxsize=8)
 def _strings_cached(path: Path, mtime_ns: int) -> dict[str, Words]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
     missing = [lang for lang in LANGUAGES if not isinstance(data, dict) or not isinstance(data.get(lang), dict)]
     if missing:
         raise ValueError(f"{path}: no interface words for {', '.join(missing)}")

@@ -55,19 +55,29 @@ def github_repo(url: str | None) -> str | None:
 
 def s2_key(entry: Entry) -> str | None:
     """Semantic Scholar is asked by arXiv id, else by DOI (it does not know OpenReview ids)."""
-    if entry.links.arxiv:
-        return entry.links.arxiv
-    if entry.links.doi:
-        return f"doi:{entry.links.doi.lower()}"
+    return s2_key_of(entry.links.arxiv, entry.links.doi)
+
+
+def s2_key_of(arxiv: str | None, doi: str | None) -> str | None:
+    if arxiv:
+        return arxiv
+    if doi:
+        return f"doi:{doi.lower()}"
     return None
 
 
 def entry_keys(entry: Entry) -> dict[str, str]:
     """The cache key of this entry in each source that can describe it."""
+    links = entry.links
+    return source_keys(links.arxiv, links.openreview, links.doi, links.code)
+
+
+def source_keys(arxiv: str | None, openreview: str | None, doi: str | None, code: str | None) -> dict[str, str]:
+    """The cache keys of the work these links name, by source (`entry_keys`, from an entry's facts too)."""
     keys = {
-        "arxiv": entry.links.arxiv,
-        "openreview": entry.links.openreview,
-        "s2": s2_key(entry),
-        "github": github_repo(entry.links.code),
+        "arxiv": arxiv,
+        "openreview": openreview,
+        "s2": s2_key_of(arxiv, doi),
+        "github": github_repo(code),
     }
     return {source: key for source, key in keys.items() if key}

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from alignhub.catalog import Catalog, CatalogEntry
-from alignhub.metadata.ids import entry_keys, s2_key
+from alignhub.metadata.ids import s2_key_of, source_keys
 from alignhub.metadata.records import ArxivRecord, GitHubRecord, OpenReviewRecord, Record, S2Record
 from alignhub.metadata.store import Store
 from alignhub.models import Venue
@@ -71,9 +71,19 @@ def read_records(root: Path, catalog: Catalog) -> dict[str, dict[str, Record]]:
     store = Store(root)
     wanted: dict[str, set[str]] = {}
     for item in catalog.entries:
-        for source, key in entry_keys(item.entry).items():
+        for source, key in _keys(item).items():
             wanted.setdefault(source, set()).add(key)
     return {source: store.read_many(source, keys)[0] for source, keys in wanted.items()}
+
+
+def _keys(item: CatalogEntry) -> dict[str, str]:
+    """The entry's keys in each source, from its facts (`ids.entry_keys` without building its model)."""
+    facts = item.facts
+    return source_keys(facts.arxiv, facts.openreview, facts.doi, facts.code)
+
+
+def _s2_key(item: CatalogEntry) -> str | None:
+    return s2_key_of(item.facts.arxiv, item.facts.doi)
 
 
 def _pick(found: dict[str, Record], source: str, kind: type[R]) -> R | None:
@@ -103,7 +113,7 @@ def merge(item: CatalogEntry, found: dict[str, Record], taxonomy: Taxonomy) -> E
         first_version=f"{first.year:04d}-{first.month:02d}" if first else None,
         citations=s2.citations if s2 else None,
         repo=RepoStatus(github.stars, github.archived, github.pushed_at.date().isoformat() if github.pushed_at
-                        else None) if github and item.entry.links.code else None,
+                        else None) if github and item.facts.code else None,
         decision=_decision(review, taxonomy) if review else None,
     )
 
@@ -114,11 +124,13 @@ def lookup(root: Path, catalog: Catalog) -> dict[str, EntryMetadata]:
     Reads files only (no network). An entry the cache knows nothing of gets an empty EntryMetadata,
     so callers can index the result by any entry id.
     """
+    if not Store(root).base.is_dir():  # no metadata/: nothing to add, and nothing to read
+        return dict.fromkeys((item.id for item in catalog.entries), NOTHING)
     records = read_records(root, catalog)
     result: dict[str, EntryMetadata] = {}
     for item in catalog.entries:
         found = {}
-        for source, key in entry_keys(item.entry).items():
+        for source, key in _keys(item).items():
             record = records.get(source, {}).get(key)
             if record is not None:
                 found[source] = record
@@ -129,10 +141,10 @@ def lookup(root: Path, catalog: Catalog) -> dict[str, EntryMetadata]:
 def _with_citations(result: dict[str, EntryMetadata], catalog: Catalog,
                     s2: dict[str, Record]) -> dict[str, EntryMetadata]:
     """Which catalog entries each entry cites and is cited by, from Semantic Scholar's references."""
-    by_key = {key: item.id for item in catalog.entries if (key := s2_key(item.entry))}
+    by_key = {key: item.id for item in catalog.entries if (key := _s2_key(item))}
     cites: dict[str, set[str]] = {}
     for item in catalog.entries:
-        record = s2.get(s2_key(item.entry) or "")
+        record = s2.get(_s2_key(item) or "")
         if isinstance(record, S2Record):
             cites[item.id] = {by_key[k] for k in record.references if k in by_key and by_key[k] != item.id}
     cited_by: dict[str, set[str]] = {}

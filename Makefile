@@ -8,9 +8,11 @@ SITE_DIR ?= $(shell mktemp -d)/site
 check: lint typecheck test catalog site away
 
 # lint-imports: the import arrows of docs/architecture.md, checked on the checkout's src/ (not an installed copy).
+# zizmor: the workflows and dependabot.yml under .github/ (offline: the audits that need no GitHub API).
 lint:
 	ruff check src tests benchmarks
 	PYTHONPATH=src lint-imports --no-cache
+	zizmor --offline --no-progress .github/
 
 typecheck:
 	mypy

@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 
 from alignhub.taxonomy import load_taxonomy
@@ -84,7 +83,7 @@ def test_pull_requests_run_every_check_through_the_one_recipe() -> None:
     targets = check.group(1).split()
     recipes = {t: re.search(rf"^{t}:\n((?:\t.*\n)+)", makefile, flags=re.MULTILINE) for t in targets}
     body = "".join(m.group(1) for m in recipes.values() if m)
-    for command in ("ruff check src tests benchmarks", "mypy", "pip install '.[test]' && $(PYTHON) -m pytest",
+    for command in ("ruff check src tests benchmarks", "zizmor --offline --no-progress .github/", "mypy", "pip install '.[test]' && $(PYTHON) -m pytest",
                     "alignhub validate --strict", "alignhub build --check", "mkdocs build --strict"):
         assert command in body, command
     readme = (REPO / "README.md").read_text(encoding="utf-8")
@@ -95,7 +94,7 @@ def test_weekly_link_check_keeps_one_issue() -> None:
     links = _load("links.yml")
     on = _on(links)
     assert on["schedule"][0]["cron"].split()[2:] == ["*", "*", "1"]  # once a week
-    assert links["permissions"]["issues"] == "write"
+    assert links["jobs"]["links"]["permissions"] == {"contents": "read", "issues": "write"}
     assert "alignhub links --format markdown --output link-report.md" in _runs(links)
     script = next(s["with"]["script"] for s in links["jobs"]["links"]["steps"] if "github-script" in s.get("uses", ""))
     assert "issues.update" in script and "issues.create" in script and "labels: label" in script
@@ -137,13 +136,107 @@ def test_pull_request_template_has_the_checklist() -> None:
     assert any("alignhub build" in item for item in items)
 
 
-@pytest.mark.parametrize("name", ["ci.yml", "links.yml", "pages.yml", "enrich.yml"])
-def test_workflows_pin_actions_to_a_version(name: str) -> None:
-    workflow = _load(name)
-    for job in workflow["jobs"].values():
-        for step in job["steps"]:
-            if "uses" in step:
-                assert "@" in step["uses"], step["uses"]
+def test_every_action_is_pinned_to_a_commit_with_its_release_as_a_comment() -> None:
+    """A tag can be moved to other code; a commit cannot. The comment is what Dependabot updates with it."""
+    pins: dict[str, set[str]] = {}
+    files = sorted(WORKFLOWS.glob("*.yml"))
+    for path in files:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if not re.match(r"\s*(- )?uses:", line):
+                continue
+            pinned = re.fullmatch(r"\s*(?:- )?uses: ([\w.-]+/[\w./-]+)@([0-9a-f]{40}) # (v\d+\.\d+\.\d+)", line)
+            assert pinned, f"{path.name}:{number}: not pinned to a full commit SHA with its release: {line.strip()}"
+            pins.setdefault(pinned.group(1), set()).add(f"{pinned.group(2)} {pinned.group(3)}")
+        # the YAML parser sees the same steps: no `uses` hides in a form the line scan misses
+        for job in _load(path.name)["jobs"].values():
+            for step in job["steps"]:
+                if "uses" in step:
+                    assert re.fullmatch(r"[\w.-]+/[\w./-]+@[0-9a-f]{40}", step["uses"]), step["uses"]
+    assert {"actions/checkout", "actions/setup-python", "actions/github-script"} <= set(pins)
+    # one release of each action across the workflows, so one Dependabot update moves them all
+    assert {action: len(seen) for action, seen in pins.items()} == dict.fromkeys(pins, 1), pins
+
+
+def test_dependabot_keeps_the_actions_and_the_python_dependencies_current() -> None:
+    config = yaml.safe_load((REPO / ".github" / "dependabot.yml").read_text(encoding="utf-8"))
+    assert config["version"] == 2
+    updates = {u["package-ecosystem"]: u for u in config["updates"]}
+    assert set(updates) == {"github-actions", "pip"}
+    for update in updates.values():
+        assert update["directory"] == "/" and update["schedule"]["interval"] == "weekly"
+        assert update["cooldown"]["default-days"] >= 7  # a fresh release waits a week (zizmor's dependabot-cooldown)
+
+
+def _steps(workflow: dict[Any, Any]) -> list[tuple[str, dict[Any, Any], dict[Any, Any]]]:
+    return [(name, job, step) for name, job in workflow["jobs"].items() for step in job["steps"]]
+
+
+def _writes(job: dict[Any, Any]) -> bool:
+    return "write" in job.get("permissions", {}).values()
+
+
+def test_checkouts_keep_no_credentials_and_only_the_writing_steps_hold_a_token() -> None:
+    """A job that may write hands its token to the steps that write, never to one that parses fetched text."""
+    for path in sorted(WORKFLOWS.glob("*.yml")):
+        for job_name, job, step in _steps(_load(path.name)):
+            where = f"{path.name}: {job_name}: {step.get('name') or step.get('uses') or step.get('run')}"
+            if step.get("uses", "").startswith("actions/checkout@"):
+                assert step.get("with", {}).get("persist-credentials") is False, where
+            handed = yaml.safe_dump({k: step.get(k) for k in ("env", "with")})
+            if _writes(job) and ("github.token" in handed or "secrets." in handed):
+                uses = step.get("uses", "").split("@")[0]
+                assert uses in {PR_ACTION, "actions/github-script"} or "push" in step.get("run", ""), where
+    # the watch pushes its state with the token of that one step, as an HTTP header of that one command
+    push = next(s for s in _load("watch.yml")["jobs"]["watch"]["steps"] if "push" in s.get("run", ""))
+    assert push["env"] == {"PUSH_TOKEN": "${{ github.token }}"}
+    assert 'git -c "http.$GITHUB_SERVER_URL/.extraheader=AUTHORIZATION: basic $auth" push' in push["run"]
+
+
+def test_permissions_are_granted_per_job() -> None:
+    for path in sorted(WORKFLOWS.glob("*.yml")):
+        workflow = _load(path.name)
+        assert workflow["permissions"] == {}, f"{path.name}: the workflow grants nothing; each job says what it needs"
+        for name, job in workflow["jobs"].items():
+            assert isinstance(job.get("permissions"), dict) and job["permissions"], f"{path.name}: {name}"
+    assert _load("ci.yml")["jobs"]["check"]["permissions"] == {"contents": "read"}
+    assert _load("pages.yml")["jobs"]["build"]["permissions"] == {"contents": "read"}
+    assert _load("watch.yml")["jobs"]["watch"]["permissions"] == {"contents": "write", "issues": "write"}
+
+
+def _zizmor(*paths: Path) -> subprocess.CompletedProcess[str]:
+    command = [_tool("zizmor"), "--offline", "--no-progress", "--color", "never", *map(str, paths)]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120, check=False, cwd=REPO)
+
+
+def test_zizmor_finds_nothing_in_github_folder() -> None:
+    result = _zizmor(REPO / ".github")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No findings to report" in result.stdout + result.stderr
+    # every finding it was told to ignore is ignored on its line, with the reason beside it
+    for path in sorted(WORKFLOWS.glob("*.yml")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for number, line in enumerate(lines):
+            if "zizmor: ignore" in line:
+                assert lines[number - 1].strip().startswith("#"), f"{path.name}:{number + 1}: say why"
+
+
+def test_zizmor_really_checks(tmp_path: Path) -> None:
+    folder = tmp_path / ".github"
+    (folder / "workflows").mkdir(parents=True)
+    (folder / "workflows" / "bad.yml").write_text(
+        "on: issues\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    permissions: {}\n    steps:\n"
+        "      - uses: actions/checkout@v4\n        with:\n          persist-credentials: false\n"
+        "      - run: echo \"${{ github.event.issue.title }}\"\n",
+        encoding="utf-8",
+    )
+    (folder / "dependabot.yml").write_text(
+        "version: 2\nupdates:\n  - package-ecosystem: pip\n    directory: /\n    schedule:\n      interval: weekly\n",
+        encoding="utf-8",
+    )
+    result = _zizmor(folder)
+    assert result.returncode != 0
+    for audit in ("unpinned-uses", "template-injection", "dependabot-cooldown"):
+        assert audit in result.stdout, audit + result.stdout
 
 
 # -- the weekly metadata refresh ------------------------------------------------------------------
@@ -151,20 +244,13 @@ def test_workflows_pin_actions_to_a_version(name: str) -> None:
 PR_ACTION = "peter-evans/create-pull-request"
 
 
-def test_metadata_refresh_pins_every_action_by_commit() -> None:
-    text = (WORKFLOWS / "enrich.yml").read_text(encoding="utf-8")
-    uses = re.findall(r"uses: (\S+)(.*)", text)
-    assert len(uses) == 3
-    for action, comment in uses:
-        assert re.fullmatch(r"[\w-]+/[\w-]+@[0-9a-f]{40}", action), action  # a tag can be moved; a commit cannot
-        assert re.fullmatch(r" # v\d+\.\d+\.\d+", comment), f"{action}: say which release the commit is"
-
-
 def test_metadata_refresh_runs_weekly_with_the_secrets_and_keeps_one_pull_request() -> None:
     workflow = _load("enrich.yml")
     on = _on(workflow)
     assert on["schedule"][0]["cron"].split()[2:4] == ["*", "*"] and "workflow_dispatch" in on
-    assert workflow["permissions"] == {"contents": "write", "pull-requests": "write"}
+    # the job that parses the services' answers reads; only the one that opens the pull request writes
+    assert workflow["jobs"]["enrich"]["permissions"] == {"contents": "read"}
+    assert workflow["jobs"]["propose"]["permissions"] == {"contents": "write", "pull-requests": "write"}
     steps = workflow["jobs"]["enrich"]["steps"]
     fetch = next(s for s in steps if "alignhub enrich" in s.get("run", ""))
     assert "alignhub enrich --refresh" in fetch["run"]
@@ -175,7 +261,7 @@ def test_metadata_refresh_runs_weekly_with_the_secrets_and_keeps_one_pull_reques
         "S2_API_KEY": "${{ secrets.S2_API_KEY }}",
         "GITHUB_TOKEN": "${{ github.token }}",
     }
-    pr = next(s for s in steps if s.get("uses", "").startswith(PR_ACTION + "@"))["with"]
+    pr = next(s for s in workflow["jobs"]["propose"]["steps"] if s.get("uses", "").startswith(PR_ACTION + "@"))["with"]
     assert pr["branch"] == "metadata-refresh"  # one branch, so one pull request, updated in place
     # metadata/ and the READMEs built from it (CI's `alignhub build --check` fails on a stale README): nothing else
     assert pr["add-paths"].split() == ["metadata/", "README.md", "README.zh-CN.md"]
@@ -187,9 +273,9 @@ def test_metadata_refresh_runs_weekly_with_the_secrets_and_keeps_one_pull_reques
         assert secret in contributing, secret
 
 
-def _run_steps(workflow: dict[Any, Any], root: Path, env: dict[str, str]) -> None:
+def _run_steps(workflow: dict[Any, Any], root: Path, env: dict[str, str], job: str = "enrich") -> None:
     """Every `run:` of the job but the install, in order, as the runner would: bash -e, in the checkout."""
-    for step in workflow["jobs"]["enrich"]["steps"]:
+    for step in workflow["jobs"][job]["steps"]:
         if "run" not in step or step.get("name") == "Install":
             continue
         script = step["run"].replace("${{ runner.temp }}", env["RUNNER_TEMP"])
@@ -228,26 +314,33 @@ def test_the_workflow_commands_refresh_metadata_against_the_fake_apis(root: Path
     assert len(list((root / "metadata" / "arxiv").iterdir())) == 7
     assert _changed(root) == ["README.md", "README.zh-CN.md", "metadata"]  # what add-paths takes, no more
     assert "★ 2.9k" in (root / "README.md").read_text(encoding="utf-8")
+    # the job that may write starts from a fresh checkout and the artifact (the patch and the summary)
+    checkout = tmp_path / "propose"
+    subprocess.run(["git", "clone", "-q", str(root), str(checkout)], env=env, check=True, capture_output=True)
+    _run_steps(workflow, checkout, env, job="propose")
+    assert _changed(checkout) == ["README.md", "README.zh-CN.md", "metadata"]
+    assert (checkout / "README.md").read_bytes() == (root / "README.md").read_bytes()
+    assert sorted(p.name for p in (checkout / "metadata" / "arxiv").iterdir()) == sorted(
+        p.name for p in (root / "metadata" / "arxiv").iterdir())
 
     for command in (["add", "-A"], ["commit", "-qm", "refresh"]):  # the pull request is merged
         subprocess.run(["git", *command], cwd=root, env=env, check=True, capture_output=True)
     _run_steps(workflow, root, env)  # the next week, nothing new
     assert (tmp_path / "runner" / "metadata-summary.md").read_text() == "The metadata refresh changed nothing.\n"
     assert _changed(root) == []  # so the action has nothing to commit and leaves the pull request alone
+    assert (tmp_path / "runner" / "metadata-changes.patch").read_bytes() == b""
+    subprocess.run(["git", "pull", "-q"], cwd=checkout, env=env, check=True, capture_output=True)
+    _run_steps(workflow, checkout, env, job="propose")  # an empty patch applies as nothing
+    assert _changed(checkout) == []
+
 def test_weekly_arxiv_watch_commits_its_state_and_keeps_one_issue() -> None:
     watch = _load("watch.yml")
     assert _on(watch)["schedule"][0]["cron"].split()[2:] == ["*", "*", "1"]  # once a week
-    assert watch["permissions"] == {"contents": "write", "issues": "write"}
     runs = _runs(watch)
     assert "alignhub watch --output watch-report.md" in runs
-    assert "git add metadata/watch.json" in runs and "git push" in runs
+    assert "git add metadata/watch.json" in runs and 'push origin "HEAD:$GITHUB_REF_NAME"' in runs
     script = next(s["with"]["script"] for s in watch["jobs"]["watch"]["steps"] if "github-script" in s.get("uses", ""))
     assert "issues.update" in script and "issues.create" in script and "labels: label" in script
-    # every action pinned to a full commit SHA, not a tag that can move
-    for job in watch["jobs"].values():
-        for step in job["steps"]:
-            if "uses" in step:
-                assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", step["uses"]), step["uses"]
 
 
 def test_ci_run_keeps_its_temporary_files_in_one_folder_it_removes() -> None:

@@ -14,9 +14,8 @@ from alignhub import buildcache, loader, pipeline
 from alignhub import validate as validate_module
 from alignhub.catalog import LoadedCatalog
 from alignhub.loader import read_tree
-from alignhub.pipeline import build_catalog, open_cache
+from alignhub.pipeline import build_catalog, open_cache, save_cache
 from alignhub.pipeline import load as load_only
-from alignhub.pipeline import save_cache
 from conftest import REPO, edit
 
 DPO = "entries/methods/dpo.yaml"
